@@ -1,0 +1,215 @@
+package fsm
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	lfsm "github.com/looplab/fsm"
+
+	vimbiso "github.com/vimbisopay/vimbiso"
+)
+
+// Config holds the settings the conversation needs.
+type Config struct {
+	SessionTTL         time.Duration  // a session ends this long after the last input
+	Location           *time.Location // for greetings and due dates
+	SupportContact     string         // named by help and E_PHONE_REJECTED
+	TermsURL           string         // optional, named at registration
+	RegistrationFlowID string         // optional WhatsApp Flow for the names
+	TemplateName       string         // notification template outside the 24-hour window
+	TemplateLanguage   string
+}
+
+func (cfg Config) withDefaults() Config {
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 300 * time.Second
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	if cfg.SupportContact == "" {
+		cfg.SupportContact = "the credex support team"
+	}
+	if cfg.TemplateName == "" {
+		cfg.TemplateName = "incoming_notification"
+	}
+	if cfg.TemplateLanguage == "" {
+		cfg.TemplateLanguage = "en_US"
+	}
+	return cfg
+}
+
+// Output is what one Step asks the caller to do, in order: send Replies,
+// then make Call (if any) and feed its Result back with another Step.
+type Output struct {
+	Replies []vimbiso.Reply
+	Call    *vimbiso.Call
+	// DropToken asks the caller to forget the member's CredEx token.
+	DropToken bool
+	// Alerts, when set, is the user's new choice for notifications.
+	Alerts *bool
+}
+
+// Conversation is one user's conversation. It is not safe for concurrent
+// use: its owner (the user's actor) feeds it one input at a time.
+type Conversation struct {
+	cfg     Config
+	chart   *chart
+	machine *lfsm.FSM
+	phone   string
+
+	snap vimbiso.Snapshot
+
+	dash        *vimbiso.Dashboard
+	dashAt      time.Time
+	dashStale   bool
+	dashChanged bool
+
+	awaiting vimbiso.CallOp // the call whose Result the current state waits for
+	turn     *turn          // set during Step, for the looplab enter callback
+}
+
+var (
+	defaultChartOnce sync.Once
+	defaultChart     *chart
+	defaultChartErr  error
+)
+
+func conversationChart() (*chart, error) {
+	defaultChartOnce.Do(func() {
+		defaultChart, defaultChartErr = newChart(allFlows()...)
+	})
+	return defaultChart, defaultChartErr
+}
+
+// New resumes the conversation of the member with the given phone number
+// from a snapshot and the cached dashboard (nil when there is none).
+func New(cfg Config, phone string, snap vimbiso.Snapshot, dash *vimbiso.Dashboard, dashAt time.Time) (*Conversation, error) {
+	ch, err := conversationChart()
+	if err != nil {
+		return nil, err
+	}
+	c := &Conversation{cfg: cfg.withDefaults(), chart: ch, phone: phone, snap: snap, dash: dash, dashAt: dashAt}
+	c.snap.Schema = vimbiso.SnapshotSchema
+	state := State(snap.State)
+	if _, known := ch.screens[state]; !known {
+		// An unknown or empty state starts over; LOGIN restores the rest.
+		state = StateNoSession
+	}
+	c.machine = lfsm.NewFSM(string(state), c.events(), lfsm.Callbacks{
+		"enter_state": func(_ context.Context, e *lfsm.Event) { c.enter(State(e.Dst)) },
+	})
+	c.snap.State = string(state)
+	return c, nil
+}
+
+func (c *Conversation) events() []lfsm.EventDesc {
+	events := make([]lfsm.EventDesc, 0, len(c.chart.transitions))
+	for _, tr := range c.chart.transitions {
+		events = append(events, lfsm.EventDesc{Name: string(tr.Event), Src: c.chart.sources(tr), Dst: string(tr.To)})
+	}
+	return events
+}
+
+// State returns the current state.
+func (c *Conversation) State() State { return State(c.machine.Current()) }
+
+// Snapshot returns the state to save after a turn.
+func (c *Conversation) Snapshot() vimbiso.Snapshot {
+	c.snap.State = c.machine.Current()
+	return c.snap
+}
+
+// SetVersion records the version persistence assigned to the last save.
+func (c *Conversation) SetVersion(v int64) { c.snap.Version = v }
+
+// Dashboard returns the member's dashboard, when it was fetched, and
+// whether it changed since the last call.
+func (c *Conversation) Dashboard() (*vimbiso.Dashboard, time.Time, bool) {
+	changed := c.dashChanged
+	c.dashChanged = false
+	return c.dash, c.dashAt, changed
+}
+
+// MarkDashboardStale makes the next screen that needs the dashboard fetch
+// it again first.
+func (c *Conversation) MarkDashboardStale() { c.dashStale = true }
+
+// Sent records a reply that the Graph API accepted with the given message
+// id. A tap counts only on the last interactive message, so that an older
+// screen's button never acts on a newer one.
+func (c *Conversation) Sent(r vimbiso.Reply, messageID string) {
+	if !r.Interactive() {
+		return
+	}
+	c.snap.LastInteractiveID = messageID
+	c.snap.LastChoices = r.ChoiceIDs()
+}
+
+// Step handles one input at the given time.
+func (c *Conversation) Step(in vimbiso.Input, now time.Time) Output {
+	t := &turn{c: c, now: now, in: in}
+	c.turn = t
+	defer func() { c.turn = nil }()
+
+	switch in.Kind {
+	case vimbiso.InputResult:
+		c.handleResult(t, in.Result)
+	case vimbiso.InputIgnored:
+		// Reactions, system notices and group messages change nothing.
+	case vimbiso.InputEvent:
+		c.handleEvent(t, in.Event)
+	default:
+		c.handleInput(t, in)
+	}
+	c.snap.State = c.machine.Current()
+	return t.out
+}
+
+func (c *Conversation) handleResult(t *turn, r *vimbiso.Result) {
+	if r == nil || r.Op != c.awaiting {
+		return // an answer nobody waits for any more
+	}
+	c.awaiting = ""
+	if r.Outcome == vimbiso.OutcomeUnauthorized {
+		// CredEx refused the token twice, with a fresh login in between.
+		t.text(msgAuth)
+		t.out.DropToken = true
+		c.endSession()
+		return
+	}
+	sc := c.chart.screens[c.State()]
+	if sc.result == nil {
+		return
+	}
+	c.fire(t, sc.result(t, r))
+}
+
+// fire moves the machine on ev and runs the enter function of the state
+// reached, also when ev leads back to the current state.
+func (c *Conversation) fire(t *turn, ev Event) {
+	if ev == "" {
+		return
+	}
+	err := c.machine.Event(context.Background(), string(ev))
+	var same lfsm.NoTransitionError
+	switch {
+	case err == nil:
+	case errors.As(err, &same):
+		c.enter(c.State())
+	default:
+		// A missing transition is a bug in the tables; tests catch it.
+		// The user sees an apology instead of silence.
+		t.text(msgService)
+	}
+}
+
+func (c *Conversation) enter(s State) {
+	if c.turn == nil {
+		return
+	}
+	c.snap.State = string(s)
+	c.chart.screens[s].enter(c.turn)
+}

@@ -1,0 +1,6 @@
+package fsm
+
+// allFlows lists every flow of the conversation.
+func allFlows() []flow {
+	return []flow{loginFlow(), registrationFlow(), dashboardFlow()}
+}

@@ -1,0 +1,133 @@
+package fsm
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+
+	vimbiso "github.com/vimbisopay/vimbiso"
+)
+
+// bannerMax is the longest result text that becomes the first line of the
+// next screen; a longer one is sent as a message of its own.
+const bannerMax = 300
+
+// turn collects what one Step produces.
+type turn struct {
+	c   *Conversation
+	now time.Time
+	in  vimbiso.Input
+	out Output
+}
+
+func (t *turn) send(replies ...vimbiso.Reply) {
+	t.out.Replies = append(t.out.Replies, replies...)
+}
+
+func (t *turn) text(body string) { t.send(vimbiso.Text(body)) }
+
+// interactive sends r, preceded by its body as a text when the body would
+// not fit an interactive message.
+func (t *turn) interactive(r vimbiso.Reply, full string) {
+	if vimbiso.Length(full) > vimbiso.MaxInteractiveBody {
+		t.text(full)
+		r.Body = msgChooseAction
+	}
+	t.send(r)
+}
+
+// call asks the caller to make a CredEx request; its answer comes back to
+// the current state's result function.
+func (t *turn) call(c vimbiso.Call) {
+	if c.Op.Mutates() {
+		c.IdempotencyKey = t.idempotencyKey(c.Op)
+	}
+	t.out.Call = &c
+	t.c.awaiting = c.Op
+}
+
+// idempotencyKey is the same for every processing of the same message, so
+// that a repeat after a crash carries the key of the first attempt.
+func (t *turn) idempotencyKey(op vimbiso.CallOp) string {
+	sum := sha256.Sum256([]byte(t.c.phone + "\x00" + t.in.MessageID + "\x00" + string(op)))
+	return hex.EncodeToString(sum[:16])
+}
+
+// flow returns the data of the flow in progress.
+func (t *turn) flow() *vimbiso.FlowData { return &t.c.snap.Flow }
+
+// takeBanner returns the pending result line and clears it.
+func (t *turn) takeBanner() string {
+	b := t.c.snap.Flow.Banner
+	t.c.snap.Flow.Banner = ""
+	return b
+}
+
+// setBanner queues a result line for the next screen; a line too long to
+// be a banner is sent at once as its own message.
+func (t *turn) setBanner(s string) {
+	if s == "" {
+		return
+	}
+	if vimbiso.Length(s) > bannerMax {
+		t.text(s)
+		return
+	}
+	if b := t.c.snap.Flow.Banner; b != "" {
+		s = b + "\n" + s
+	}
+	t.c.snap.Flow.Banner = s
+}
+
+// flushBanner sends a pending banner as a text, for screens that have no
+// place for it.
+func (t *turn) flushBanner() {
+	if b := t.takeBanner(); b != "" {
+		t.text(b)
+	}
+}
+
+// dropFlow forgets the flow in progress, keeping only a pending banner.
+func (t *turn) dropFlow() {
+	banner := t.c.snap.Flow.Banner
+	t.c.snap.Flow = vimbiso.FlowData{Banner: banner}
+}
+
+// showDashboard moves to the dashboard with banner as its first line,
+// fetching the dashboard first when it is missing or stale.
+func (t *turn) showDashboard(banner string) Event {
+	t.dropFlow()
+	t.setBanner(banner)
+	if t.c.dash == nil || t.c.dashStale {
+		return t.login(afterMenu, "")
+	}
+	return EventDashboardShown
+}
+
+// login starts LOGIN; after says what to do once the member is known.
+func (t *turn) login(after, arg string) Event {
+	f := t.flow()
+	f.After, f.AfterArg = after, arg
+	return EventLoginStarted
+}
+
+// repeat renders the current screen again.
+func (t *turn) repeat() {
+	t.c.enter(t.c.State())
+}
+
+// setDashboard stores a full dashboard from a CredEx answer.
+func (t *turn) setDashboard(d *vimbiso.Dashboard) {
+	if d == nil {
+		return
+	}
+	t.c.dash = d
+	t.c.dashAt = t.now
+	t.c.dashStale = false
+	t.c.dashChanged = true
+}
+
+// activeAccount returns the account the member acts for.
+func (t *turn) activeAccount() (vimbiso.Account, bool) {
+	return t.c.dash.Account(t.c.snap.ActiveAccountID)
+}

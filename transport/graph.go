@@ -1,0 +1,190 @@
+package transport
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vimbisopay/vimbiso"
+)
+
+// maxAnswerBytes bounds how much of an API answer is read.
+const maxAnswerBytes = 1 << 20
+
+// defaultHTTPTimeout is used when a client is built without an http.Client.
+const defaultHTTPTimeout = 15 * time.Second
+
+// GraphClient sends WhatsApp messages through Meta's Graph API. It is safe
+// for concurrent use.
+type GraphClient struct {
+	baseURL string
+	token   string
+	hc      *http.Client
+	metrics *Metrics
+}
+
+// NewGraphClient returns a client for baseURL, the Graph API root with its
+// version ("https://graph.facebook.com/v21.0/"); a missing final slash is
+// added. A nil hc gets a client with a 15-second timeout; a nil m records
+// no metrics.
+func NewGraphClient(baseURL, accessToken string, hc *http.Client, m *Metrics) *GraphClient {
+	if !strings.HasSuffix(baseURL, "/") {
+		baseURL += "/"
+	}
+	if hc == nil {
+		hc = &http.Client{Timeout: defaultHTTPTimeout}
+	}
+	return &GraphClient{baseURL: baseURL, token: accessToken, hc: hc, metrics: m}
+}
+
+// Send sends r from the business number from (its phone_number_id) to the
+// user: to.WaID, or bsuid when the user has no phone number. It returns the
+// wamid Meta gave the message, which is empty only when Meta's 200 answer
+// lacked it. A refusal by Meta returns a *vimbiso.SendError; a failure to
+// reach Meta wraps vimbiso.ErrUnavailable. A reply that Meta would refuse
+// (no buttons, more than 10 rows...) is not sent and returns an error.
+func (g *GraphClient) Send(ctx context.Context, from string, to vimbiso.User, bsuid string, r vimbiso.Reply) (string, error) {
+	body, err := messageBody(to, bsuid, r)
+	if err != nil {
+		return "", err
+	}
+
+	var answer struct {
+		Messages []struct {
+			ID string `json:"id"`
+		} `json:"messages"`
+	}
+	if err := g.send(ctx, from, string(r.Kind), body, &answer); err != nil {
+		return "", err
+	}
+	if len(answer.Messages) == 0 {
+		return "", nil
+	}
+	return answer.Messages[0].ID, nil
+}
+
+// MarkRead marks the user's message messageID as read, and shows the typing
+// indicator until our next message (at most 25 seconds) when typing is set.
+func (g *GraphClient) MarkRead(ctx context.Context, from, messageID string, typing bool) error {
+	body := outRead{MessagingProduct: "whatsapp", Status: "read", MessageID: messageID}
+	if typing {
+		body.TypingIndicator = &outTyping{Type: "text"}
+	}
+	return g.send(ctx, from, "read", body, nil)
+}
+
+// send posts one request to <base><from>/messages. It is the place for the
+// retry policy of Meta's error codes.
+//
+// TODO: retry by error code (4 and 80007 with backoff, 130429, 131000,
+// 131056 after 6 s, 5xx); every request is made once for now.
+func (g *GraphClient) send(ctx context.Context, from, kind string, body, answer any) error {
+	return g.sendOnce(ctx, from, kind, body, answer)
+}
+
+func (g *GraphClient) sendOnce(ctx context.Context, from, kind string, body, answer any) error {
+	if from == "" {
+		return fmt.Errorf("graph api: %w: empty phone_number_id", errInvalidReply)
+	}
+	payload, err := encodeJSON(body)
+	if err != nil {
+		return fmt.Errorf("graph api: encode %s: %w", kind, err)
+	}
+	endpoint := g.baseURL + url.PathEscape(from) + "/messages"
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(payload))
+	if err != nil {
+		return fmt.Errorf("graph api: %w", err)
+	}
+	req.Header.Set("Authorization", "Bearer "+g.token)
+	req.Header.Set("Content-Type", "application/json")
+
+	resp, err := g.hc.Do(req)
+	if err != nil {
+		g.metrics.graphSend(kind, "network")
+		return fmt.Errorf("graph api: %w: %w", vimbiso.ErrUnavailable, err)
+	}
+	defer resp.Body.Close()
+	data, readErr := io.ReadAll(io.LimitReader(resp.Body, maxAnswerBytes))
+
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		sendErr := decodeSendError(resp, data)
+		g.metrics.graphSend(kind, sendErrorLabel(sendErr))
+		return sendErr
+	}
+	g.metrics.graphSend(kind, "ok")
+	if answer != nil && readErr == nil {
+		// The message is accepted whatever the answer says; an unreadable
+		// answer only loses its id.
+		_ = json.Unmarshal(data, answer)
+	}
+	return nil
+}
+
+// decodeSendError reads Meta's error answer. A body that is not Meta's
+// error object still gives a SendError with the HTTP status and code 0.
+func decodeSendError(resp *http.Response, data []byte) *vimbiso.SendError {
+	var answer struct {
+		Error struct {
+			Code      int    `json:"code"`
+			Message   string `json:"message"`
+			ErrorData struct {
+				Details string `json:"details"`
+			} `json:"error_data"`
+		} `json:"error"`
+	}
+	_ = json.Unmarshal(data, &answer)
+
+	details := answer.Error.ErrorData.Details
+	if details == "" {
+		details = answer.Error.Message
+	}
+	return &vimbiso.SendError{
+		HTTPStatus: resp.StatusCode,
+		Code:       answer.Error.Code,
+		Details:    details,
+		RetryAfter: retryAfterSeconds(resp.Header.Get("Retry-After"), time.Now()),
+	}
+}
+
+func sendErrorLabel(e *vimbiso.SendError) string {
+	if e.Code != 0 {
+		return strconv.Itoa(e.Code)
+	}
+	return "http_" + strconv.Itoa(e.HTTPStatus)
+}
+
+// retryAfterSeconds reads a Retry-After header: delay seconds or an HTTP
+// date. It returns 0 when the header is absent, invalid or in the past.
+func retryAfterSeconds(header string, now time.Time) int {
+	header = strings.TrimSpace(header)
+	if header == "" {
+		return 0
+	}
+	if secs, err := strconv.Atoi(header); err == nil {
+		return max(secs, 0)
+	}
+	at, err := http.ParseTime(header)
+	if err != nil {
+		return 0
+	}
+	return max(int(at.Sub(now).Round(time.Second)/time.Second), 0)
+}
+
+// encodeJSON encodes v without HTML escaping, so that "<" and "&" in a
+// message reach Meta as written.
+func encodeJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}

@@ -1,0 +1,452 @@
+package transport
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vimbisopay/vimbiso"
+)
+
+// The wire shapes of a Cloud API webhook. Children that must be reported by
+// position (entries, changes, messages) stay raw until their own step, so
+// that a decode error can name its full path.
+type (
+	wireBody struct {
+		Object *string          `json:"object"`
+		Entry  *json.RawMessage `json:"entry"`
+	}
+	wireEntry struct {
+		Changes *json.RawMessage `json:"changes"`
+	}
+	wireChange struct {
+		Field string          `json:"field"`
+		Value json.RawMessage `json:"value"`
+	}
+	wireValue struct {
+		Metadata *struct {
+			PhoneNumberID string `json:"phone_number_id"`
+		} `json:"metadata"`
+		Contacts []wireContact     `json:"contacts"`
+		Messages []json.RawMessage `json:"messages"`
+		Statuses []json.RawMessage `json:"statuses"`
+		Errors   []wireError       `json:"errors"`
+	}
+	wireContact struct {
+		Profile struct {
+			Name string `json:"name"`
+		} `json:"profile"`
+		WaID   string `json:"wa_id"`
+		UserID string `json:"user_id"`
+	}
+	wireMessage struct {
+		From       string          `json:"from"`
+		FromUserID string          `json:"from_user_id"`
+		GroupID    string          `json:"group_id"`
+		ID         string          `json:"id"`
+		Timestamp  json.RawMessage `json:"timestamp"`
+		Type       string          `json:"type"`
+		Context    *struct {
+			ID string `json:"id"`
+		} `json:"context"`
+		Text *struct {
+			Body string `json:"body"`
+		} `json:"text"`
+		Interactive *wireInteractive `json:"interactive"`
+		Button      *struct {
+			Payload string `json:"payload"`
+		} `json:"button"`
+		Errors []wireError `json:"errors"`
+	}
+	wireInteractive struct {
+		Type        string `json:"type"`
+		ButtonReply *struct {
+			ID string `json:"id"`
+		} `json:"button_reply"`
+		ListReply *struct {
+			ID string `json:"id"`
+		} `json:"list_reply"`
+		NfmReply *struct {
+			ResponseJSON json.RawMessage `json:"response_json"`
+		} `json:"nfm_reply"`
+	}
+	wireStatus struct {
+		ID              string          `json:"id"`
+		Status          string          `json:"status"`
+		Timestamp       json.RawMessage `json:"timestamp"`
+		RecipientID     string          `json:"recipient_id"`
+		RecipientUserID string          `json:"recipient_user_id"`
+		Errors          []wireError     `json:"errors"`
+	}
+	wireError struct {
+		Code      int    `json:"code"`
+		Title     string `json:"title"`
+		Message   string `json:"message"`
+		ErrorData struct {
+			Details string `json:"details"`
+		} `json:"error_data"`
+	}
+)
+
+// DecodeWebhook decodes a Cloud API webhook body: every entry, every change
+// and every message, status and error in it. served lists the
+// phone_number_ids of the business numbers this service answers; a change
+// for any other number, or with a field other than "messages", is only
+// counted in Skipped. now becomes each input's ReceivedAt.
+//
+// Messages become inputs: text (body trimmed), choice (button_reply.id,
+// list_reply.id or a template button's payload), form (the object decoded
+// from nfm_reply.response_json), ignored (reactions, system notices and
+// messages written in a group) and unsupported (everything else, including
+// a form whose response_json is not a JSON object). Each message is matched
+// to its contact by wa_id, or by user_id for a user without a phone number.
+//
+// A body that is not JSON, not a whatsapp_business_account object, or that
+// lacks a field every message needs (id, sender, timestamp, metadata) returns
+// a *DecodeError naming the field, and no Delivery.
+func DecodeWebhook(body []byte, served []string, now time.Time) (Delivery, error) {
+	var wb wireBody
+	if err := unmarshalAt("body", body, &wb); err != nil {
+		return Delivery{}, err
+	}
+	if wb.Object == nil {
+		return Delivery{}, &DecodeError{Field: "object", Reason: "missing"}
+	}
+	if *wb.Object != "whatsapp_business_account" {
+		return Delivery{}, &DecodeError{Field: "object", Reason: fmt.Sprintf("want whatsapp_business_account, got %q", *wb.Object)}
+	}
+	if wb.Entry == nil {
+		return Delivery{}, &DecodeError{Field: "entry", Reason: "missing"}
+	}
+	var entries []json.RawMessage
+	if err := unmarshalAt("entry", *wb.Entry, &entries); err != nil {
+		return Delivery{}, err
+	}
+
+	var d Delivery
+	for i, raw := range entries {
+		if err := d.addEntry(fmt.Sprintf("entry[%d]", i), raw, served, now); err != nil {
+			return Delivery{}, err
+		}
+	}
+	return d, nil
+}
+
+func (d *Delivery) addEntry(path string, raw json.RawMessage, served []string, now time.Time) error {
+	var e wireEntry
+	if err := unmarshalAt(path, raw, &e); err != nil {
+		return err
+	}
+	if e.Changes == nil {
+		return &DecodeError{Field: path + ".changes", Reason: "missing"}
+	}
+	var changes []json.RawMessage
+	if err := unmarshalAt(path+".changes", *e.Changes, &changes); err != nil {
+		return err
+	}
+
+	for j, rawChange := range changes {
+		changePath := fmt.Sprintf("%s.changes[%d]", path, j)
+		var c wireChange
+		if err := unmarshalAt(changePath, rawChange, &c); err != nil {
+			return err
+		}
+		if c.Field != "messages" {
+			d.Skipped++
+			continue
+		}
+		if err := d.addValue(changePath+".value", c.Value, served, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (d *Delivery) addValue(path string, raw json.RawMessage, served []string, now time.Time) error {
+	if len(raw) == 0 {
+		return &DecodeError{Field: path, Reason: "missing"}
+	}
+	var v wireValue
+	if err := unmarshalAt(path, raw, &v); err != nil {
+		return err
+	}
+	if v.Metadata == nil || v.Metadata.PhoneNumberID == "" {
+		return &DecodeError{Field: path + ".metadata.phone_number_id", Reason: "missing"}
+	}
+	phoneNumberID := v.Metadata.PhoneNumberID
+	if !slices.Contains(served, phoneNumberID) {
+		d.Skipped++
+		return nil
+	}
+
+	for _, e := range v.Errors {
+		d.Errors = append(d.Errors, e.item())
+	}
+	for k, rawMsg := range v.Messages {
+		in, errs, err := decodeMessage(fmt.Sprintf("%s.messages[%d]", path, k), rawMsg, phoneNumberID, v.Contacts, now)
+		if err != nil {
+			return err
+		}
+		d.Messages = append(d.Messages, in)
+		d.Errors = append(d.Errors, errs...)
+	}
+	for k, rawStatus := range v.Statuses {
+		s, err := decodeStatus(fmt.Sprintf("%s.statuses[%d]", path, k), rawStatus, phoneNumberID)
+		if err != nil {
+			return err
+		}
+		d.Statuses = append(d.Statuses, s)
+	}
+	return nil
+}
+
+// decodeMessage turns one message object into an Inbound and the errors
+// Meta attached to it.
+func decodeMessage(path string, raw json.RawMessage, phoneNumberID string, contacts []wireContact, now time.Time) (Inbound, []GraphErrorItem, error) {
+	var m wireMessage
+	if err := unmarshalAt(path, raw, &m); err != nil {
+		return Inbound{}, nil, err
+	}
+	if m.ID == "" {
+		return Inbound{}, nil, &DecodeError{Field: path + ".id", Reason: "missing"}
+	}
+	if m.From == "" && m.FromUserID == "" {
+		return Inbound{}, nil, &DecodeError{Field: path + ".from", Reason: "missing, and no from_user_id either"}
+	}
+	sentAt, err := parseTimestamp(path+".timestamp", m.Timestamp, true)
+	if err != nil {
+		return Inbound{}, nil, err
+	}
+
+	contact := findContact(contacts, m.From, m.FromUserID)
+	in := classify(m)
+	in.MessageID = m.ID
+	in.Type = m.Type
+	in.SentAt = sentAt
+	in.ReceivedAt = now
+	in.BSUID = m.FromUserID
+	if in.BSUID == "" {
+		in.BSUID = contact.UserID
+	}
+	if m.Context != nil {
+		in.ContextID = m.Context.ID
+	}
+
+	var errs []GraphErrorItem
+	for _, e := range m.Errors {
+		errs = append(errs, e.item())
+	}
+	inbound := Inbound{
+		User:  vimbiso.User{PhoneNumberID: phoneNumberID, WaID: m.From},
+		Input: in,
+		Name:  contact.Profile.Name,
+	}
+	return inbound, errs, nil
+}
+
+// classify sets the kind of an input and the value that goes with it.
+func classify(m wireMessage) vimbiso.Input {
+	if m.GroupID != "" {
+		// A message written in a group we belong to is recorded, never answered.
+		return vimbiso.Input{Kind: vimbiso.InputIgnored}
+	}
+	switch m.Type {
+	case "text":
+		body := ""
+		if m.Text != nil {
+			body = strings.TrimSpace(m.Text.Body)
+		}
+		return vimbiso.Input{Kind: vimbiso.InputText, Text: body}
+	case "interactive":
+		return classifyInteractive(m.Interactive)
+	case "button":
+		if m.Button != nil && m.Button.Payload != "" {
+			return vimbiso.Input{Kind: vimbiso.InputChoice, ChoiceID: m.Button.Payload}
+		}
+	case "reaction", "system":
+		return vimbiso.Input{Kind: vimbiso.InputIgnored}
+	}
+	return vimbiso.Input{Kind: vimbiso.InputUnsupported}
+}
+
+func classifyInteractive(it *wireInteractive) vimbiso.Input {
+	unsupported := vimbiso.Input{Kind: vimbiso.InputUnsupported}
+	if it == nil {
+		return unsupported
+	}
+	choice := ""
+	switch {
+	case it.Type == "button_reply" && it.ButtonReply != nil:
+		choice = it.ButtonReply.ID
+	case it.Type == "list_reply" && it.ListReply != nil:
+		choice = it.ListReply.ID
+	case it.Type == "nfm_reply" && it.NfmReply != nil:
+		form, ok := decodeForm(it.NfmReply.ResponseJSON)
+		if !ok {
+			return unsupported
+		}
+		return vimbiso.Input{Kind: vimbiso.InputForm, Form: form}
+	}
+	if choice == "" {
+		return unsupported
+	}
+	return vimbiso.Input{Kind: vimbiso.InputChoice, ChoiceID: choice}
+}
+
+// decodeForm decodes nfm_reply.response_json, a string that contains a JSON
+// object. An object sent directly instead of as a string is accepted too.
+// String values are kept as they are; any other value is kept as its
+// compact JSON text (a number as "3", a list as "[...]"), and null as "".
+func decodeForm(raw json.RawMessage) (map[string]string, bool) {
+	var text string
+	if err := json.Unmarshal(raw, &text); err == nil {
+		raw = json.RawMessage(text)
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil || fields == nil {
+		return nil, false
+	}
+
+	form := make(map[string]string, len(fields))
+	for name, value := range fields {
+		var s string
+		switch {
+		case json.Unmarshal(value, &s) == nil:
+			form[name] = s
+		case string(value) == "null":
+			form[name] = ""
+		default:
+			var compact bytes.Buffer
+			if json.Compact(&compact, value) != nil {
+				return nil, false
+			}
+			form[name] = compact.String()
+		}
+	}
+	return form, true
+}
+
+func decodeStatus(path string, raw json.RawMessage, phoneNumberID string) (Status, error) {
+	var ws wireStatus
+	if err := unmarshalAt(path, raw, &ws); err != nil {
+		return Status{}, err
+	}
+	at, err := parseTimestamp(path+".timestamp", ws.Timestamp, false)
+	if err != nil {
+		return Status{}, err
+	}
+
+	s := Status{
+		PhoneNumberID:   phoneNumberID,
+		ID:              ws.ID,
+		Status:          ws.Status,
+		RecipientID:     ws.RecipientID,
+		RecipientUserID: ws.RecipientUserID,
+		Timestamp:       at,
+	}
+	for _, e := range ws.Errors {
+		s.Errors = append(s.Errors, e.item())
+	}
+	return s, nil
+}
+
+// findContact returns the contact whose wa_id is waID, else the one whose
+// user_id is userID, else an empty contact.
+func findContact(contacts []wireContact, waID, userID string) wireContact {
+	for _, c := range contacts {
+		if waID != "" && c.WaID == waID {
+			return c
+		}
+	}
+	for _, c := range contacts {
+		if userID != "" && c.UserID == userID {
+			return c
+		}
+	}
+	return wireContact{}
+}
+
+// parseTimestamp reads Meta's timestamp: Unix seconds as a string ("1736848800"),
+// or as a number. An absent timestamp is an error only when required.
+func parseTimestamp(path string, raw json.RawMessage, required bool) (time.Time, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		if required {
+			return time.Time{}, &DecodeError{Field: path, Reason: "missing"}
+		}
+		return time.Time{}, nil
+	}
+	text := string(raw)
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		text = s
+	}
+	secs, err := strconv.ParseInt(text, 10, 64)
+	if err != nil || secs < 0 {
+		return time.Time{}, &DecodeError{Field: path, Reason: "want Unix seconds, got " + strconv.Quote(truncateForError(text))}
+	}
+	return time.Unix(secs, 0).UTC(), nil
+}
+
+func (e wireError) item() GraphErrorItem {
+	return GraphErrorItem{Code: e.Code, Title: e.Title, Message: e.Message, Details: e.ErrorData.Details}
+}
+
+// unmarshalAt decodes raw into v and reports a failure as a *DecodeError
+// whose Field is path followed by the path inside raw.
+func unmarshalAt(path string, raw []byte, v any) error {
+	err := json.Unmarshal(raw, v)
+	if err == nil {
+		return nil
+	}
+
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		field := path
+		if typeErr.Field != "" {
+			field = path + "." + typeErr.Field
+		}
+		if field == "body" || strings.HasPrefix(field, "body.") {
+			field = strings.TrimPrefix(strings.TrimPrefix(field, "body"), ".")
+			if field == "" {
+				field = "body"
+			}
+		}
+		return &DecodeError{Field: field, Reason: "want " + jsonKind(typeErr.Type) + ", got " + typeErr.Value}
+	}
+	return &DecodeError{Field: path, Reason: "invalid JSON"}
+}
+
+// jsonKind names the JSON type that decodes into t.
+func jsonKind(t reflect.Type) string {
+	if t == reflect.TypeFor[json.RawMessage]() {
+		return "a JSON value"
+	}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Struct, reflect.Map:
+		return "object"
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	default:
+		return "number"
+	}
+}
+
+func truncateForError(s string) string {
+	const maxLen = 40
+	if len(s) <= maxLen {
+		return s
+	}
+	return s[:maxLen] + "..."
+}
