@@ -1,6 +1,8 @@
 package fsm
 
 import (
+	vimbiso "github.com/vimbisopay/vimbiso"
+
 	"fmt"
 	"strings"
 )
@@ -97,3 +99,7 @@ func msgHelp(support string) string {
 		"- `10->263770000002=2025-02-20`: unsecured, with a due date\n\n" +
 		"Need a person? Contact " + support + "."
 }
+
+// NoPhoneReply is the answer to a user whose webhook carried no phone
+// number: credex finds members by phone number, so no conversation starts.
+func NoPhoneReply() vimbiso.Reply { return vimbiso.Text(msgNoPhone) }

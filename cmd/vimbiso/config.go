@@ -293,6 +293,7 @@ func (c *Config) resolveDependencies(invalid map[string]bool) []error {
 	idsValid := !invalid["WHATSAPP_PHONE_NUMBER_ID"] && !invalid["WHATSAPP_PHONE_NUMBER_IDS"]
 	switch {
 	case !idsValid || c.PhoneNumberID == "":
+		// An error about the IDs is already reported.
 	case len(c.PhoneNumberIDs) == 0:
 		c.PhoneNumberIDs = []string{c.PhoneNumberID}
 	case !slices.Contains(c.PhoneNumberIDs, c.PhoneNumberID):
@@ -392,7 +393,8 @@ func parseHTTP(v string) (*url.URL, error) {
 func parseRedisURL(v string) (string, error) {
 	u, err := url.Parse(v)
 	if err != nil {
-		return "", fmt.Errorf("invalid URL: %w (the URL is not shown because it may contain a password)", urlErrorCause(err))
+		// Not even the cause is shown, because an escape error quotes part of the password.
+		return "", errors.New("invalid URL that cannot be parsed, expected redis://host:port/db or rediss:// for TLS (the URL is not shown because it may contain a password)")
 	}
 	if u.Scheme != "redis" && u.Scheme != "rediss" {
 		return "", errors.New("invalid URL scheme, expected redis://host:port/db or rediss:// for TLS (the URL is not shown because it may contain a password)")
@@ -403,7 +405,8 @@ func parseRedisURL(v string) (string, error) {
 	return v, nil
 }
 
-// urlErrorCause drops the URL from a url.Parse error, which may contain a password.
+// urlErrorCause drops the URL from a url.Parse error, so that a message does
+// not repeat user information that redactUserInfo would mask.
 func urlErrorCause(err error) error {
 	var urlErr *url.Error
 	if errors.As(err, &urlErr) {

@@ -403,6 +403,32 @@ func TestLoadConfigLogLevels(t *testing.T) {
 	}
 }
 
+func TestLoadConfigTemplate(t *testing.T) {
+	tests := []struct {
+		name, language string
+	}{
+		{"incoming_notification", "en_US"},
+		{"offer_alert_2", "en"},
+		{"offer_alert", "fil"},
+		{"offer_alert", "pt_BR"},
+		{"offer_alert", "prs_AF"},
+	}
+	for _, tt := range tests {
+		env := withEnv(map[string]string{"WHATSAPP_TEMPLATE_NAME": tt.name, "WHATSAPP_TEMPLATE_LANGUAGE": tt.language})
+		c, _, err := loadConfig(t, env)
+		if err != nil {
+			t.Errorf("LoadConfig(template %s/%s) error: %v", tt.name, tt.language, err)
+			continue
+		}
+		if c.TemplateName != tt.name {
+			t.Errorf("Config.TemplateName = %q, want %q", c.TemplateName, tt.name)
+		}
+		if c.TemplateLanguage != tt.language {
+			t.Errorf("Config.TemplateLanguage = %q, want %q", c.TemplateLanguage, tt.language)
+		}
+	}
+}
+
 // secretValues returns every secret that requiredEnv sets.
 func secretValues() []string {
 	return []string{testAPIKey, testWebhookSecret, testAccessToken, testAppSecret, testVerifyToken, testRedisPassword}
@@ -431,6 +457,9 @@ func TestLoadConfigErrorHidesSecrets(t *testing.T) {
 		{"unparsable redis URL", withEnv(map[string]string{
 			"REDIS_STATE_URL": "redis://:" + testRedisPassword + "@127.0.0.1:port",
 			"REDIS_URL":       "redis://user:" + testRedisPassword + "@[::1",
+		}), nil},
+		{"redis URL with a bad escape in the password", withEnv(map[string]string{
+			"REDIS_STATE_URL": "redis://:" + testRedisPassword + "%zz@127.0.0.1:6379",
 		}), nil},
 		{"secret as a stray argument", requiredEnv(), []string{testAPIKey}},
 	}

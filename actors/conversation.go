@@ -1,0 +1,179 @@
+package actors
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+
+	vimbiso "github.com/vimbisopay/vimbiso"
+	"github.com/vimbisopay/vimbiso/fsm"
+)
+
+// Config holds what every conversation actor needs.
+type Config struct {
+	Conversation fsm.Config
+	// IdleTimeout stops an actor whose user sent nothing for this long;
+	// its state stays in the store.
+	IdleTimeout time.Duration
+	// TurnTimeout bounds one input's CredEx calls and sends.
+	TurnTimeout time.Duration
+	Now         func() time.Time
+	Logger      *slog.Logger
+}
+
+func (c Config) withDefaults() Config {
+	if c.IdleTimeout <= 0 {
+		c.IdleTimeout = 10 * time.Minute
+	}
+	if c.TurnTimeout <= 0 {
+		c.TurnTimeout = 90 * time.Second
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return c
+}
+
+// Deps are the ports the actors use.
+type Deps struct {
+	Store  Store
+	CredEx CredEx
+	Sender Sender
+}
+
+// maxCallsPerTurn stops a conversation that keeps asking for calls, which
+// would be a bug in a flow table.
+const maxCallsPerTurn = 8
+
+// conversationActor owns one user's conversation. protoactor-go runs
+// Receive for one message at a time, so its fields need no lock.
+type conversationActor struct {
+	user   vimbiso.User
+	cfg    Config
+	deps   Deps
+	router *LocalRouter
+	log    *slog.Logger
+
+	conv      *fsm.Conversation
+	token     string
+	processed *recentSet // inbox ids handled by this activation
+	idleGen   uint64
+	idleTimer *time.Timer
+}
+
+func (a *conversationActor) Receive(ctx actor.Context) {
+	switch msg := ctx.Message().(type) {
+	case *actor.Started:
+		a.activate(ctx)
+	case *Deliver:
+		a.handle(msg.Item)
+		a.router.done(a.user)
+		a.resetIdle(ctx)
+	case *Wake:
+		a.drain()
+		a.resetIdle(ctx)
+	case *idleCheck:
+		a.passivate(ctx, msg.Gen)
+	case *actor.Stopping:
+		if a.idleTimer != nil {
+			a.idleTimer.Stop()
+		}
+	}
+}
+
+// activate loads the conversation and processes what waits in the inbox.
+func (a *conversationActor) activate(ctx actor.Context) {
+	a.processed = newRecentSet(512)
+	a.drain()
+	a.resetIdle(ctx)
+}
+
+// drain processes every pending input of the inbox that this activation
+// has not handled yet, loading the conversation first if needed.
+func (a *conversationActor) drain() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	loaded, err := a.deps.Store.Load(ctx, a.user)
+	if err != nil {
+		// The inbox keeps the inputs; the next delivery or wake retries.
+		a.log.Error("conversation load failed", "err", err)
+		return
+	}
+	if a.conv == nil {
+		if err := a.start(ctx, loaded); err != nil {
+			a.log.Error("conversation start failed", "err", err)
+			return
+		}
+	}
+	for _, item := range loaded.Pending {
+		a.handle(item)
+	}
+}
+
+// start builds the conversation from what the store returned.
+func (a *conversationActor) start(ctx context.Context, loaded Loaded) error {
+	dash, dashAt, err := a.deps.Store.LoadDashboard(ctx, a.user)
+	if err != nil && !errors.Is(err, vimbiso.ErrNotFound) {
+		a.log.Warn("dashboard cache read failed", "err", err)
+	}
+	conv, err := fsm.New(a.cfg.Conversation, a.user.WaID, loaded.Snapshot, dash, dashAt)
+	if err != nil {
+		return err
+	}
+	a.conv = conv
+	a.token = loaded.Token
+	return nil
+}
+
+// handle processes one inbox item unless this activation did already.
+func (a *conversationActor) handle(item vimbiso.InboxItem) {
+	if a.conv == nil {
+		a.drain() // loading reads the inbox, which holds this item too
+		return
+	}
+	if a.processed.has(item.ID) {
+		return
+	}
+	a.processed.add(item.ID)
+	a.turn(item)
+}
+
+func (a *conversationActor) resetIdle(ctx actor.Context) {
+	if a.idleTimer != nil {
+		a.idleTimer.Stop()
+	}
+	a.idleGen++
+	gen, self, root := a.idleGen, ctx.Self(), ctx.ActorSystem().Root
+	a.idleTimer = time.AfterFunc(a.cfg.IdleTimeout, func() { root.Send(self, &idleCheck{Gen: gen}) })
+}
+
+// passivate stops the actor when its timer is current and no delivery is
+// on its way; the router then starts a fresh activation for the next one.
+func (a *conversationActor) passivate(ctx actor.Context, gen uint64) {
+	if gen != a.idleGen || !a.router.release(a.user, ctx.Self()) {
+		return
+	}
+	idleCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := a.deps.Store.Idle(idleCtx, a.user); err != nil {
+		a.log.Warn("marking conversation idle failed", "err", err)
+	}
+	ctx.Stop(ctx.Self())
+}
+
+// recover turns a panic inside a turn into a logged error, so that one bad
+// input never blocks the user's inbox.
+func (a *conversationActor) recoverTurn(item vimbiso.InboxItem) {
+	if r := recover(); r != nil {
+		a.log.Error("conversation turn panicked", "input", item.Input, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+		a.dropItem(item)
+	}
+}

@@ -1,0 +1,45 @@
+package actors
+
+import (
+	"context"
+	"time"
+
+	vimbiso "github.com/vimbisopay/vimbiso"
+)
+
+// Loaded is what an actor reads when it starts.
+type Loaded struct {
+	Snapshot vimbiso.Snapshot
+	Token    string
+	Pending  []vimbiso.InboxItem // in inbox order
+}
+
+// Store keeps conversations durable.
+type Store interface {
+	// Load returns the snapshot, the CredEx token and the pending inbox.
+	Load(ctx context.Context, u vimbiso.User) (Loaded, error)
+	// Save writes the snapshot with a compare-and-set on snap.Version and
+	// removes the processed inbox items, atomically. It returns
+	// vimbiso.ErrVersionConflict when another activation saved first.
+	Save(ctx context.Context, u vimbiso.User, snap *vimbiso.Snapshot, token string, done ...string) error
+	// Idle tells the store that u has no pending input any more.
+	Idle(ctx context.Context, u vimbiso.User) error
+
+	LoadDashboard(ctx context.Context, u vimbiso.User) (*vimbiso.Dashboard, time.Time, error)
+	SaveDashboard(ctx context.Context, u vimbiso.User, d *vimbiso.Dashboard, at time.Time) error
+	SetAlerts(ctx context.Context, u vimbiso.User, on bool) error
+}
+
+// CredEx makes one CredEx call with a member token and returns the
+// normalised answer and the newest token ("" when the answer carried none).
+type CredEx interface {
+	Do(ctx context.Context, token string, call vimbiso.Call) (vimbiso.Result, string)
+}
+
+// Sender sends WhatsApp messages through the Graph API.
+type Sender interface {
+	// Send sends r from the business number from to u and returns the
+	// message id Meta assigned. A refusal is a *vimbiso.SendError.
+	Send(ctx context.Context, from string, u vimbiso.User, bsuid string, r vimbiso.Reply) (string, error)
+	MarkRead(ctx context.Context, from, messageID string, typing bool) error
+}

@@ -1,0 +1,33 @@
+package actors
+
+// recentSet remembers the last n inbox ids an activation handled, so that
+// an item both loaded at activation and delivered afterwards runs once.
+type recentSet struct {
+	ids   map[string]struct{}
+	order []string
+	max   int
+}
+
+func newRecentSet(max int) *recentSet {
+	return &recentSet{ids: make(map[string]struct{}, max), max: max}
+}
+
+func (s *recentSet) has(id string) bool {
+	_, ok := s.ids[id]
+	return ok
+}
+
+func (s *recentSet) add(id string) {
+	if len(s.order) == s.max {
+		delete(s.ids, s.order[0])
+		s.order = s.order[1:]
+	}
+	s.ids[id] = struct{}{}
+	s.order = append(s.order, id)
+}
+
+// remove forgets id, so that the item is handled again when it is read
+// from the inbox once more.
+func (s *recentSet) remove(id string) {
+	delete(s.ids, id)
+}

@@ -1,0 +1,184 @@
+package actors
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	vimbiso "github.com/vimbisopay/vimbiso"
+	"github.com/vimbisopay/vimbiso/fsm"
+)
+
+// saveAttempts bounds the retries of a snapshot save while Redis is down.
+const saveAttempts = 5
+
+// turn processes one input: the conversation's steps, the calls and sends
+// they ask for, then the snapshot save that also removes the input from
+// the inbox.
+func (a *conversationActor) turn(item vimbiso.InboxItem) {
+	defer a.recoverTurn(item)
+	ctx, cancel := context.WithTimeout(context.Background(), a.cfg.TurnTimeout)
+	defer cancel()
+
+	in := item.Input
+	a.markRead(ctx, in)
+	out := a.conv.Step(in, a.cfg.Now())
+	a.run(ctx, out)
+	a.save(ctx, item)
+}
+
+// markRead shows the user that the message was read; a failure only costs
+// the blue ticks.
+func (a *conversationActor) markRead(ctx context.Context, in vimbiso.Input) {
+	if in.MessageID == "" || in.Kind == vimbiso.InputEvent || in.Kind == vimbiso.InputIgnored {
+		return
+	}
+	if err := a.deps.Sender.MarkRead(ctx, a.user.PhoneNumberID, in.MessageID, false); err != nil {
+		a.log.Warn("mark as read failed", "message_id", in.MessageID, "err", err)
+	}
+}
+
+// run sends the replies of out, makes its call, and feeds the answer back
+// until the conversation asks for nothing more.
+func (a *conversationActor) run(ctx context.Context, out fsm.Output) {
+	for range maxCallsPerTurn {
+		a.apply(ctx, out)
+		if out.Call == nil {
+			return
+		}
+		res := a.call(ctx, *out.Call)
+		out = a.conv.Step(vimbiso.Input{Kind: vimbiso.InputResult, Result: &res}, a.cfg.Now())
+	}
+	a.log.Error("conversation asked for too many calls in one turn", "state", a.conv.State())
+}
+
+// apply performs the replies and side requests of one step.
+func (a *conversationActor) apply(ctx context.Context, out fsm.Output) {
+	if out.DropToken {
+		a.token = ""
+	}
+	if out.Alerts != nil {
+		if err := a.deps.Store.SetAlerts(ctx, a.user, *out.Alerts); err != nil {
+			a.log.Error("saving alerts choice failed", "err", err)
+		}
+	}
+	for _, r := range out.Replies {
+		id, err := a.deps.Sender.Send(ctx, a.user.PhoneNumberID, a.user, "", r)
+		if err != nil {
+			a.log.Error("reply send failed", "state", a.conv.State(), "reply_kind", r.Kind, "err", err)
+			continue
+		}
+		a.conv.Sent(r, id)
+	}
+}
+
+// call makes one CredEx call with the member's token, logging in first
+// when there is none, and once more when CredEx refuses the token.
+func (a *conversationActor) call(ctx context.Context, c vimbiso.Call) vimbiso.Result {
+	if c.Op.NeedsToken() && a.token == "" {
+		if res, ok := a.login(ctx); !ok {
+			res.Op = c.Op
+			return res
+		}
+	}
+	res := a.do(ctx, c)
+	if res.Outcome != vimbiso.OutcomeUnauthorized || !c.Op.NeedsToken() {
+		return res
+	}
+	// Authentication runs before CredEx's handler, so a 401 did nothing
+	// and the repeat is safe even for a mutation.
+	if login, ok := a.login(ctx); !ok {
+		login.Op = c.Op
+		if login.Outcome == vimbiso.OutcomeNotFound {
+			login.Outcome = vimbiso.OutcomeUnauthorized
+		}
+		return login
+	}
+	return a.do(ctx, c)
+}
+
+func (a *conversationActor) do(ctx context.Context, c vimbiso.Call) vimbiso.Result {
+	res, token := a.deps.CredEx.Do(ctx, a.token, c)
+	if token != "" {
+		a.token = token
+	}
+	if res.Outcome == vimbiso.OutcomeUnauthorized && c.Op.NeedsToken() {
+		a.token = ""
+	}
+	return res
+}
+
+func (a *conversationActor) login(ctx context.Context) (vimbiso.Result, bool) {
+	res := a.do(ctx, vimbiso.Call{Op: vimbiso.CallLogin, Phone: a.user.WaID})
+	return res, res.OK() && a.token != ""
+}
+
+// save writes the snapshot and removes item from the inbox. A lost
+// compare-and-set means another activation moved the conversation on: this
+// one reloads instead of overwriting it.
+func (a *conversationActor) save(ctx context.Context, item vimbiso.InboxItem) {
+	snap := a.conv.Snapshot()
+	var err error
+	for attempt := range saveAttempts {
+		err = a.deps.Store.Save(ctx, a.user, &snap, a.token, item.ID)
+		if err == nil || errors.Is(err, vimbiso.ErrVersionConflict) {
+			break
+		}
+		a.log.Warn("snapshot save failed, retrying", "attempt", attempt+1, "err", err)
+		if !sleep(ctx, time.Duration(attempt+1)*200*time.Millisecond) {
+			break
+		}
+	}
+	switch {
+	case err == nil:
+		a.conv.SetVersion(snap.Version)
+		a.saveDashboard(ctx)
+	case errors.Is(err, vimbiso.ErrVersionConflict):
+		a.log.Warn("snapshot changed by another activation, reloading", "message_id", item.Input.MessageID)
+		a.processed.remove(item.ID)
+		a.conv = nil
+	default:
+		// The input stays in the inbox and is processed again by the next
+		// activation, which may repeat this turn's replies.
+		a.log.Error("snapshot save failed", "message_id", item.Input.MessageID, "err", err)
+		a.processed.remove(item.ID)
+		a.conv = nil
+	}
+}
+
+func (a *conversationActor) saveDashboard(ctx context.Context) {
+	dash, at, changed := a.conv.Dashboard()
+	if !changed || dash == nil {
+		return
+	}
+	if err := a.deps.Store.SaveDashboard(ctx, a.user, dash, at); err != nil {
+		a.log.Warn("dashboard cache write failed", "err", err)
+	}
+}
+
+// dropItem removes an input whose turn panicked, keeping the snapshot the
+// conversation had before it.
+func (a *conversationActor) dropItem(item vimbiso.InboxItem) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	loaded, err := a.deps.Store.Load(ctx, a.user)
+	if err == nil {
+		snap := loaded.Snapshot
+		err = a.deps.Store.Save(ctx, a.user, &snap, loaded.Token, item.ID)
+	}
+	if err != nil {
+		a.log.Error("dropping a failed input failed", "message_id", item.Input.MessageID, "err", err)
+	}
+	a.conv = nil // rebuilt from the store on the next input
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

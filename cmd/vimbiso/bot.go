@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/vimbisopay/vimbiso/actors"
+	"github.com/vimbisopay/vimbiso/fsm"
+	"github.com/vimbisopay/vimbiso/persistence"
+	"github.com/vimbisopay/vimbiso/transport"
+)
+
+// bot is the production service: the HTTP front end, the conversation
+// actors and the clients they use, wired over one store.
+type bot struct {
+	cfg      Config
+	log      *slog.Logger
+	store    *persistence.Store
+	system   *actor.ActorSystem
+	router   *actors.LocalRouter
+	registry *prometheus.Registry
+	front    *transport.Server
+}
+
+// newBot wires the service. The store is opened by the caller, because
+// `vimbiso dev` may pass an embedded Redis.
+func newBot(cfg Config, store *persistence.Store, log *slog.Logger) *bot {
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := transport.NewMetrics(registry)
+
+	httpClient := &http.Client{Timeout: 30 * time.Second}
+	graph := transport.NewGraphClient(cfg.WhatsAppURL, cfg.AccessToken, httpClient, metrics)
+	credex := transport.NewCredExClient(transport.CredExConfig{
+		BaseURL:         cfg.CredExURL,
+		APIKey:          cfg.ClientAPIKey,
+		RateLimitBypass: cfg.CredExRateLimitBypass,
+	}, httpClient, metrics)
+
+	system := actors.NewSystem(log)
+	router := actors.NewLocalRouter(system, actors.Config{
+		Conversation: fsm.Config{
+			SessionTTL:         cfg.SessionTTL,
+			Location:           cfg.Timezone,
+			SupportContact:     cfg.SupportContact,
+			TermsURL:           cfg.TermsURL,
+			RegistrationFlowID: cfg.RegistrationFlowID,
+			TemplateName:       cfg.TemplateName,
+			TemplateLanguage:   cfg.TemplateLanguage,
+		},
+		IdleTimeout: cfg.IdleTimeout,
+		Logger:      log,
+	}, actors.Deps{Store: storePort{store}, CredEx: credex, Sender: graph})
+
+	in := &intake{store: store, router: router, sender: graph, log: log}
+	front := transport.NewServer(transport.ServerConfig{
+		AppSecret:      cfg.AppSecret,
+		VerifyToken:    cfg.VerifyToken,
+		PhoneNumberIDs: cfg.PhoneNumberIDs,
+		Logger:         log,
+		Gatherer:       registry,
+	}, in, readiness{store}, metrics)
+
+	return &bot{cfg: cfg, log: log, store: store, system: system, router: router, registry: registry, front: front}
+}
+
+// recover wakes the conversations that had input stored when the last
+// process stopped.
+func (b *bot) recover(ctx context.Context) error {
+	users, err := b.store.PendingUsers(ctx)
+	if err != nil {
+		return fmt.Errorf("list conversations with pending input: %w", err)
+	}
+	b.router.Wake(users...)
+	if len(users) > 0 {
+		b.log.Info("resuming conversations with pending input", "count", len(users))
+	}
+	return nil
+}
+
+// stop lets every actor finish its current input, then stops them.
+func (b *bot) stop() {
+	b.system.Shutdown()
+}
+
+// readiness reports the service ready while the state Redis answers.
+type readiness struct{ store *persistence.Store }
+
+func (r readiness) Ready(ctx context.Context) error { return r.store.Ping(ctx) }

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/vimbisopay/vimbiso/persistence"
+)
+
+// runServe runs the production server until ctx ends.
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cfg, err := LoadConfig(os.Getenv, args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "vimbiso serve: %v\n", err)
+		return 2
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+
+	store, err := persistence.Open(cfg.RedisStateURL, cfg.RedisURL, storeOptions(cfg))
+	if err != nil {
+		log.Error("opening redis failed", "err", err)
+		return 1
+	}
+	defer store.Close()
+
+	if err := serveBot(ctx, cfg, store, log, nil); err != nil {
+		log.Error("server stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+// storeOptions carries the settings the store needs.
+func storeOptions(cfg Config) persistence.Options {
+	return persistence.Options{SessionTTL: cfg.SessionTTL, DedupeTTL: cfg.DedupeTTL}
+}
+
+// serveBot runs the bot on cfg.Addr (and cfg.MetricsAddr) until ctx ends,
+// then shuts down in order: webhooks first, then the actors. ready, when
+// not nil, is called with the bot's URL once it serves.
+func serveBot(ctx context.Context, cfg Config, store *persistence.Store, log *slog.Logger, ready func(url string)) error {
+	b := newBot(cfg, store, log)
+	defer b.stop()
+
+	servers := []*httpServer{}
+	main, err := listen("bot", cfg.Addr, b.front)
+	if err != nil {
+		return err
+	}
+	servers = append(servers, main)
+	if cfg.MetricsAddr != "" {
+		metrics, err := listen("metrics", cfg.MetricsAddr, promhttp.HandlerFor(b.registry, promhttp.HandlerOpts{}))
+		if err != nil {
+			main.ln.Close()
+			return err
+		}
+		servers = append(servers, metrics)
+	}
+	for _, s := range servers {
+		s.serve()
+	}
+	log.Info("vimbiso serving", "addr", main.ln.Addr().String(), "config", cfg)
+
+	if err := b.recover(ctx); err != nil {
+		log.Error("recovery of pending conversations failed", "err", err)
+	}
+	if ready != nil {
+		ready(main.URL())
+	}
+
+	err = waitAll(ctx, servers...)
+	for _, s := range servers {
+		s.shutdown(log)
+	}
+	log.Info("vimbiso stopped")
+	return err
+}
