@@ -113,6 +113,9 @@ func (a *conversationActor) drain() {
 			return
 		}
 	}
+	if len(loaded.Unreadable) > 0 {
+		a.dropUnreadable(ctx, loaded)
+	}
 	for _, item := range loaded.Pending {
 		a.handle(item)
 	}
@@ -131,6 +134,18 @@ func (a *conversationActor) start(ctx context.Context, loaded Loaded) error {
 	a.conv = conv
 	a.token = loaded.Token
 	return nil
+}
+
+// dropUnreadable removes inbox entries that no version of the bot can
+// decode, keeping the snapshot as it is.
+func (a *conversationActor) dropUnreadable(ctx context.Context, loaded Loaded) {
+	a.log.Error("dropping unreadable inbox entries", "count", len(loaded.Unreadable))
+	snap := a.conv.Snapshot()
+	if err := a.deps.Store.Save(ctx, a.user, &snap, a.token, loaded.Unreadable...); err != nil {
+		a.log.Error("dropping unreadable inbox entries failed", "err", err)
+		return
+	}
+	a.conv.SetVersion(snap.Version)
 }
 
 // handle processes one inbox item unless this activation did already.

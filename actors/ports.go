@@ -12,6 +12,9 @@ type Loaded struct {
 	Snapshot vimbiso.Snapshot
 	Token    string
 	Pending  []vimbiso.InboxItem // in inbox order
+	// Unreadable lists inbox ids whose entries could not be decoded; the
+	// actor drops them so that they never block the inbox.
+	Unreadable []string
 }
 
 // Store keeps conversations durable.

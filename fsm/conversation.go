@@ -211,5 +211,8 @@ func (c *Conversation) enter(s State) {
 		return
 	}
 	c.snap.State = string(s)
+	// The new screen sets its own choices when it is interactive; until
+	// then no earlier button counts.
+	c.snap.LastChoices = nil
 	c.chart.screens[s].enter(c.turn)
 }

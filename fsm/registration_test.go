@@ -90,3 +90,18 @@ func TestRegistrationGreetingIsNotAName(t *testing.T) {
 	s.run("registration_greeting_not_name", "hi", "tap reg_start", "Hello!", "help")
 	s.wantState(StateRegWelcome)
 }
+
+func TestRegistrationOldConfirmAfterEdit(t *testing.T) {
+	s := newSession(t, "263770000003", newFakeCredEx())
+	s.do("hi")
+	s.do("tap reg_start")
+	s.do("Joan")
+	s.do("Sample")
+	confirm := s.lastID
+	s.do("tap reg_edit")
+	s.run("registration_old_confirm", "old reg_confirm "+confirm)
+	if n := s.countCalls(vimbiso.CallOnboard); n != 0 {
+		t.Errorf("onboardMember calls = %d, want 0: the confirmation screen was left", n)
+	}
+	s.wantState(StateRegFirst)
+}

@@ -26,6 +26,9 @@ func (s *Store) IndexAccounts(ctx context.Context, u vimbiso.User, accountIDs []
 
 	pipe := s.state.Pipeline()
 	for _, id := range accountIDs {
+		if id == "" {
+			continue
+		}
 		key := keyAccountUsers(id)
 		pipe.ZAdd(ctx, key, redis.Z{Score: float64(expires), Member: u.Key()})
 		pipe.PExpire(ctx, key, s.opts.SessionTTL)

@@ -20,6 +20,7 @@
 // vimbiso.User.Hash.
 //
 // A Store is safe for concurrent use. Callers ensure that one user's
-// snapshot is saved by one activation at a time; the version check turns a
-// second, stale activation into ErrVersionConflict instead of lost data.
+// snapshot is saved by one activation at a time. When a second, stale
+// activation saves anyway, the version check turns its save into
+// ErrVersionConflict instead of lost data.
 package persistence

@@ -70,9 +70,9 @@ func (s *Store) AlertsOn(ctx context.Context, u vimbiso.User) (bool, error) {
 // SetLastBusinessNumber records the business number that waID last wrote
 // to, so that notifications go out from it.
 //
-// NOTE: The key has no expiry, so it keeps one phone number per person
-// who ever wrote to us. A TTL would send late notifications from the
-// default number instead.
+// TODO: The key has no expiry, so it keeps one phone number per person
+// who ever wrote to us. A TTL would send later notifications from the
+// default number instead; the choice is open.
 func (s *Store) SetLastBusinessNumber(ctx context.Context, waID, phoneNumberID string) error {
 	if waID == "" || phoneNumberID == "" {
 		return errors.New("set last business number: empty wa_id or phone_number_id")

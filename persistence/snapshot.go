@@ -64,10 +64,10 @@ end
 return {1, v + 1}
 `)
 
-// Loaded is what an activation needs: the snapshot, the CredEx token ("" if
-// none) and the pending inputs in inbox order. Unreadable lists inbox ids
-// whose entries could not be decoded; pass them to Save with the handled
-// ids to drop them.
+// Loaded is the state an activation starts from: the snapshot, the CredEx
+// token ("" if none) and the pending inputs in inbox order. Unreadable
+// lists inbox ids whose entries could not be decoded. Pass them to Save
+// with the handled ids to drop them.
 type Loaded struct {
 	Snapshot   vimbiso.Snapshot
 	Token      string
@@ -119,6 +119,9 @@ func (s *Store) Load(ctx context.Context, u vimbiso.User) (Loaded, error) {
 func (s *Store) Save(ctx context.Context, u vimbiso.User, snap *vimbiso.Snapshot, token string, done ...string) error {
 	if err := checkUser(u); err != nil {
 		return fmt.Errorf("save: %w", err)
+	}
+	if snap == nil {
+		return errors.New("save: nil snapshot")
 	}
 	for _, id := range done {
 		if err := checkStreamID(id); err != nil {

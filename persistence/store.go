@@ -108,7 +108,7 @@ func (s *Store) Close() error {
 	return err
 }
 
-// Ping checks that both Redis servers answer.
+// Ping sends PING to both Redis servers and returns the first failure.
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.state.Ping(ctx).Err(); err != nil {
 		return unavailable("ping state redis", err)

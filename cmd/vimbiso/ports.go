@@ -18,5 +18,5 @@ func (p storePort) Load(ctx context.Context, u vimbiso.User) (actors.Loaded, err
 	if err != nil {
 		return actors.Loaded{}, err
 	}
-	return actors.Loaded{Snapshot: l.Snapshot, Token: l.Token, Pending: l.Pending}, nil
+	return actors.Loaded{Snapshot: l.Snapshot, Token: l.Token, Pending: l.Pending, Unreadable: l.Unreadable}, nil
 }

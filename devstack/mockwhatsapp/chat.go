@@ -32,8 +32,8 @@ type ChatRequest struct {
 // prints every outbound message for that user to out, until 1 s passes with
 // no new one after at least one arrived, or req.Wait passes. It returns how
 // many messages it printed, rejected sends included (read receipts and
-// statuses are not printed). Errors name the URL that failed; an answer of
-// the bot other than 200 to the webhook delivery is an error too.
+// statuses are not printed). Errors name the URL that failed. A bot response
+// other than 200 to the webhook delivery is an error too.
 func Chat(ctx context.Context, client *http.Client, baseURL string, req ChatRequest, out io.Writer) (int, error) {
 	phone := orDefault(req.Phone, chatDefaultPhone)
 	wait := req.Wait
@@ -46,7 +46,7 @@ func Chat(ctx context.Context, client *http.Client, baseURL string, req ChatRequ
 		return 0, err
 	}
 	if result.Status != http.StatusOK {
-		return 0, fmt.Errorf("POST %s/mock/inbound: the bot answered the webhook delivery with HTTP %d", strings.TrimRight(baseURL, "/"), result.Status)
+		return 0, fmt.Errorf("POST %s/mock/inbound: the bot responded to the webhook delivery with HTTP %d", strings.TrimRight(baseURL, "/"), result.Status)
 	}
 	return printReplies(ctx, client, baseURL, phone, result.Seq, wait, out)
 }
@@ -120,8 +120,8 @@ func printReplies(ctx context.Context, client *http.Client, baseURL, user string
 // formatReply renders an outbound item as plain text: the body, buttons as
 // "[id] Title", list rows as "[id] Title — description", templates as
 // "template <name>: <parameters>", a rejected send as "refused <code>:
-// <details>". It reports false for items that are not printed (inbound
-// messages, statuses, read receipts).
+// <details>" (the CLI's fixed output format). It reports false for items
+// that are not printed: inbound messages, statuses and read receipts.
 func formatReply(it Item) (string, bool) {
 	if it.Direction != DirectionOut {
 		return "", false

@@ -13,9 +13,8 @@ import (
 )
 
 // Inbound acts as a user: it posts req to POST {baseURL}/mock/inbound and
-// returns the mock's result. A status other than 200 is an error naming the
-// URL and the mock's message; a 502 (bot unreachable) still returns the
-// result's statuses when the mock sent them.
+// returns the mock's result. A status other than 200 is an error that names
+// the URL and the mock's message.
 func Inbound(ctx context.Context, client *http.Client, baseURL string, req InboundRequest) (InboundResult, error) {
 	target := strings.TrimRight(baseURL, "/") + "/mock/inbound"
 	body, err := json.Marshal(req)
@@ -54,9 +53,9 @@ func Messages(ctx context.Context, client *http.Client, baseURL, user string, af
 	return page.Messages, nil
 }
 
-// doJSON sends req and decodes a 200 answer into v. Other statuses become
-// an error with the common error body's message; the body is still decoded
-// into v when it is JSON.
+// doJSON sends req and decodes a 200 response body into v. Other statuses
+// become an error with the message of the common error body, and the body
+// is still decoded into v when it is JSON.
 func doJSON(client *http.Client, req *http.Request, v any) error {
 	target := req.Method + " " + req.URL.Redacted()
 	resp, err := client.Do(req)
@@ -68,7 +67,7 @@ func doJSON(client *http.Client, req *http.Request, v any) error {
 
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
 	if err != nil {
-		return fmt.Errorf("%s: read answer: %w", target, err)
+		return fmt.Errorf("%s: read response: %w", target, err)
 	}
 	if resp.StatusCode != http.StatusOK {
 		var e struct {
@@ -79,7 +78,7 @@ func doJSON(client *http.Client, req *http.Request, v any) error {
 		return fmt.Errorf("%s: HTTP %d: %s", target, resp.StatusCode, orDefault(e.Error, strings.TrimSpace(string(body))))
 	}
 	if err := json.Unmarshal(body, v); err != nil {
-		return fmt.Errorf("%s: decode answer: %w", target, err)
+		return fmt.Errorf("%s: decode response: %w", target, err)
 	}
 	return nil
 }

@@ -8,7 +8,7 @@ import (
 // handleConversations serves GET /mock/conversations: every user the mock
 // has seen, with message counts.
 func (s *Server) handleConversations(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string][]Conversation{"conversations": s.store.conversations()})
+	writeJSON(w, http.StatusOK, map[string][]conversationSummary{"conversations": s.store.conversations()})
 }
 
 // handleMessages serves GET /mock/conversations/{user}/messages?after={seq}:

@@ -14,6 +14,6 @@
 // request and status is kept in a per-user conversation store that the web
 // chat page at GET / and the Chat and Messages clients read.
 //
-// The package imports only the standard library, so that it can never reach
-// into the bot it stands in front of.
+// The package imports only the standard library, so that it cannot depend
+// on the bot it replaces Meta for.
 package mockwhatsapp

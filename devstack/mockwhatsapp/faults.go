@@ -15,12 +15,12 @@ type fault struct {
 	Code       int    `json:"code,omitempty"`        // Graph error code
 	Details    string `json:"details,omitempty"`     // error_data.details
 	RetryAfter int    `json:"retry_after,omitempty"` // seconds, sent as Retry-After
-	DelayMS    int    `json:"delay_ms,omitempty"`    // wait before answering
+	DelayMS    int    `json:"delay_ms,omitempty"`    // wait before responding
 	AsStatus   bool   `json:"as_status,omitempty"`   // accept, then post a failed status
 }
 
-// fails reports whether f makes the send fail, either at once or as a
-// failed status; a fault with only DelayMS just slows the send down.
+// fails reports whether f makes the send fail, at once or as a failed
+// status. A fault with only DelayMS slows the send down and lets it pass.
 func (f fault) fails() bool {
 	return f.Code != 0 || f.HTTPStatus != 0 || f.AsStatus || f.DelayMS == 0
 }

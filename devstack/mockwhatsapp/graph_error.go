@@ -44,7 +44,7 @@ var errorTitles = map[int]string{
 	133010:               "Phone number not registered",
 }
 
-// GraphError is the "error" object of a Graph API error answer, as Meta
+// GraphError is the "error" object of a Graph API error response, as Meta
 // sends it. Callers branch on Code and read ErrorData.Details.
 type GraphError struct {
 	Message      string         `json:"message"`

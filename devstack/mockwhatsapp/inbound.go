@@ -34,7 +34,7 @@ type InboundRequest struct {
 	Description string         `json:"description,omitempty"` // list_reply
 	Payload     string         `json:"payload,omitempty"`     // button
 	Fields      map[string]any `json:"fields,omitempty"`      // flow
-	FlowToken   string         `json:"flow_token,omitempty"`  // flow; default the answered Flow's token
+	FlowToken   string         `json:"flow_token,omitempty"`  // flow; default the token of the Flow replied to
 	Caption     string         `json:"caption,omitempty"`     // image
 	Emoji       string         `json:"emoji,omitempty"`       // reaction
 	Latitude    *float64       `json:"latitude,omitempty"`    // location
@@ -51,7 +51,7 @@ type InboundRequest struct {
 	Batch      []InboundRequest `json:"batch,omitempty"`      // messages sent in one delivery
 }
 
-// InboundResult is the answer of POST /mock/inbound.
+// InboundResult is the response body of POST /mock/inbound.
 type InboundResult struct {
 	WAMID    string   `json:"wamid"`            // id of the (first) message
 	WAMIDs   []string `json:"wamids,omitempty"` // ids of a batch, in order

@@ -88,7 +88,7 @@ const (
 )
 
 // buildMessage returns the webhook message object for one request. Replies
-// to our messages (taps, Flow answers) get a context that points at the
+// to our messages (taps, Flow replies) get a context that points at the
 // user's latest accepted outbound message that offers the choice, else the
 // newest one, unless the request names context_id.
 func (s *Server) buildMessage(req *InboundRequest, now time.Time) (inMessage, error) {
@@ -159,8 +159,8 @@ func (s *Server) buildChoice(msg *inMessage, req *InboundRequest, user string) {
 }
 
 // buildFlowReply fills an nfm_reply whose response_json is a JSON string of
-// the fields plus a flow_token: the request's, else the one of the Flow
-// message answered, else "unused" (Meta's value when none was sent).
+// the fields plus a flow_token. The token is the request's, else the one of
+// the Flow message replied to, else "unused" (Meta's value when none was sent).
 func (s *Server) buildFlowReply(msg *inMessage, req *InboundRequest, user string) error {
 	flow := s.setContext(msg, user, func(_ string, m *outMessage) bool { return m.isFlow() })
 	token := req.FlowToken

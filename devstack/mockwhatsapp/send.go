@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// sendResponse is Meta's answer to an accepted send.
+// sendResponse is Meta's response to an accepted send.
 type sendResponse struct {
 	MessagingProduct string        `json:"messaging_product"`
 	Contacts         []sendContact `json:"contacts"`
@@ -112,8 +112,8 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request, out outgoin
 	s.accept(w, out, nil)
 }
 
-// accept records an accepted send, answers as Meta does and schedules its
-// statuses; failure, when not nil, turns them into one failed status.
+// accept records an accepted send, responds as Meta does and schedules its
+// statuses. A non-nil failure turns them into one failed status.
 func (s *Server) accept(w http.ResponseWriter, out outgoing, failure *fault) {
 	wamid := newWAMID()
 	s.store.add(out.user, s.cfg.Now(), Item{
@@ -160,7 +160,7 @@ func (s *Server) acceptReadReceipt(w http.ResponseWriter, out outgoing) {
 	writeJSON(w, http.StatusOK, map[string]bool{"success": true})
 }
 
-// reject answers with a Graph error and records the rejected request in the
+// reject responds with a Graph error and records the rejected request in the
 // user's conversation, so that the page can mark it.
 func (s *Server) reject(w http.ResponseWriter, out outgoing, status int, gerr *GraphError, retryAfter int) {
 	if out.user != "" {

@@ -12,8 +12,8 @@ type statusObject struct {
 	Status      string `json:"status"`
 	Timestamp   string `json:"timestamp"`
 	RecipientID string `json:"recipient_id,omitempty"`
-	// NOTE: the field name for recipients known only by a business-scoped
-	// user id is a guess; Meta's documentation did not show one.
+	// TODO: confirm this field name, a guess for recipients known only by a
+	// business-scoped user id, because the specification shows none.
 	RecipientUserID string      `json:"recipient_user_id,omitempty"`
 	Pricing         *pricing    `json:"pricing,omitempty"`
 	Errors          []errorItem `json:"errors,omitempty"`
@@ -104,8 +104,8 @@ func (s *Server) postStatus(ctx context.Context, msg sentMessage, st statusObjec
 	if s.webhookURL() == "" {
 		return
 	}
-	// NOTE: Meta retries a status delivery the bot did not answer with
-	// 200 for days; the mock posts each status once.
+	// TODO: retry like Meta, which redelivers a status that the bot did not
+	// acknowledge with 200 for days. The mock posts each status once.
 	code, err := s.deliver(ctx, body)
 	if err != nil || code != 200 {
 		s.cfg.Logger.Warn("status delivery failed", "wamid", msg.wamid, "status", st.Status, "http_status", code, "err", err)

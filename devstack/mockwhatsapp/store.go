@@ -29,15 +29,15 @@ type Item struct {
 	Result        *Result         `json:"result,omitempty"`
 }
 
-// Result is the Graph answer to an out item.
+// Result is the Graph response to an out item.
 type Result struct {
 	HTTPStatus int         `json:"http_status"`
 	Error      *GraphError `json:"error"`
 	ID         string      `json:"id,omitempty"` // wamid of an accepted send
 }
 
-// Conversation summarises one user's conversation.
-type Conversation struct {
+// conversationSummary summarises one user's conversation.
+type conversationSummary struct {
 	User     string `json:"user"`
 	Name     string `json:"name,omitempty"`
 	Messages int    `json:"messages"`
@@ -107,13 +107,13 @@ func (st *store) after(user string, seq int64) []Item {
 }
 
 // conversations lists every user with items, sorted by user.
-func (st *store) conversations() []Conversation {
+func (st *store) conversations() []conversationSummary {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 
-	list := make([]Conversation, 0, len(st.users))
+	list := make([]conversationSummary, 0, len(st.users))
 	for user, items := range st.users {
-		c := Conversation{User: user, Name: st.names[user], Messages: len(items)}
+		c := conversationSummary{User: user, Name: st.names[user], Messages: len(items)}
 		if len(items) > 0 {
 			c.LastSeq = items[len(items)-1].Seq
 		}
@@ -123,7 +123,7 @@ func (st *store) conversations() []Conversation {
 	return list
 }
 
-// remove forgets user's conversation and tells the subscribers.
+// remove deletes user's conversation and notifies the subscribers.
 func (st *store) remove(user string) {
 	st.mu.Lock()
 	defer st.mu.Unlock()

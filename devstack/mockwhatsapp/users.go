@@ -14,10 +14,11 @@ const (
 	pairRateBurst  = 3
 )
 
-// users keeps what Meta tracks per user: the time of the last inbound
-// message (the 24-hour window), recent sends (pair rate), which phone number
-// a business-scoped user id belongs to, and which user sent each inbound
-// wamid (read receipts name only the wamid). It is safe for concurrent use.
+// users holds what Meta tracks per user: the time of the last inbound
+// message (for the 24-hour window) and recent sends (for pair rate). It also
+// maps business-scoped user ids to phone numbers, and inbound wamids to
+// their sender, because read receipts name only the wamid. It is safe for
+// concurrent use.
 type users struct {
 	mu          sync.Mutex
 	lastInbound map[string]time.Time

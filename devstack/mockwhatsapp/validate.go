@@ -104,8 +104,8 @@ func validateMessage(m *outMessage) *violation {
 	case "template":
 		return validateTemplate(m.Template)
 	default:
-		// NOTE: Meta also sends media, location, contacts and reaction
-		// messages; the bot uses none of them, so the mock rejects them.
+		// TODO: accept media, location, contacts and reaction messages,
+		// which Meta sends. The bot uses none, so the mock rejects them.
 		return unsupported("type", m.Type, "text, interactive or template")
 	}
 }

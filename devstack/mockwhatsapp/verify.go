@@ -21,9 +21,9 @@ type handshakeResult struct {
 }
 
 // handleVerify serves POST /mock/verify: it performs Meta's webhook
-// verification handshake against the bot, once with the right verify token
-// (expected: 200 and the challenge as the whole body) and once with a wrong
-// one (expected: 403, challenge not echoed), and reports both.
+// verification handshake against the bot twice and reports both results.
+// With the right verify token the bot must return 200 and the challenge as
+// the whole body. With a wrong one it must return 403 without the challenge.
 func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
 	target := s.webhookURL()
 	if target == "" {

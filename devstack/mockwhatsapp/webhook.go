@@ -140,7 +140,7 @@ func (s *Server) webhookURL() string {
 }
 
 // deliver POSTs body, signed, to the bot's webhook and returns the HTTP
-// status of the answer.
+// status of the response.
 func (s *Server) deliver(ctx context.Context, body []byte) (int, error) {
 	url := s.webhookURL()
 	if url == "" {

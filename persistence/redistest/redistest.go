@@ -29,8 +29,8 @@ import (
 // load its data and accept connections.
 const startTimeout = 15 * time.Second
 
-// readyLine is what redis-server logs once it has loaded its data and
-// accepts connections (the same text in Redis 6 and 7).
+// readyLine is the log line that redis-server writes once it has loaded
+// its data and accepts connections (Redis 7.0.15 on Debian, as tested).
 const readyLine = "Ready to accept connections"
 
 // Server is one redis-server process owned by a test. Addr is host:port,
@@ -116,8 +116,8 @@ func (s *Server) Stop(t testing.TB) {
 
 	c := redis.NewClient(&redis.Options{Addr: s.Addr, MaxRetries: -1})
 	defer c.Close()
-	// SHUTDOWN closes the connection instead of answering, so its error
-	// says nothing; waiting for the exit below is the check.
+	// SHUTDOWN closes the connection instead of replying, so its error
+	// tells nothing. Waiting for the exit below is the check.
 	_ = c.Shutdown(context.Background()).Err()
 	s.wait(t)
 }
@@ -138,8 +138,8 @@ func (s *Server) Kill(t testing.TB) {
 }
 
 // Restart stops the server if it runs, then starts it again on the same
-// port and directory and waits until it has loaded its data and answers
-// PING.
+// port and directory and waits until it has loaded its data and replies
+// to PING.
 func (s *Server) Restart(t testing.TB) {
 	t.Helper()
 
