@@ -131,14 +131,30 @@ func menuRows(d *vimbiso.Dashboard, a vimbiso.Account) []vimbiso.Row {
 	return rows
 }
 
-// startMenuRow starts the flow of a dashboard row.
+// startMenuRow starts the flow of a dashboard row, dropping the flow in
+// progress.
 func (c *Conversation) startMenuRow(t *turn, id string) Event {
-	if id == choiceSwitchAccount {
-		t.dropFlow()
+	t.dropFlow()
+	switch id {
+	case choiceSwitchAccount:
 		return EventAccountSwitchRequested
+	case choiceOfferSecured:
+		return startSecuredOffer(t)
+	case choiceOfferUnsecured:
+		return startUnsecuredOffer(t)
+	case choiceOffersIn:
+		return startIncoming(t)
+	case choiceOffersOut:
+		return startOutgoing(t)
+	case choiceLedger:
+		return startLedger(t)
+	case choiceMembers:
+		return startMembers(t)
+	case choiceOfferRecipient:
+		return startRecipient(t)
+	case choiceUpgradeTier:
+		return startUpgrade(t)
 	}
-	// TODO: the offer, ledger, member, alert and tier flows.
-	t.text(msgNotYet)
 	return ""
 }
 

@@ -131,3 +131,48 @@ func (t *turn) setDashboard(d *vimbiso.Dashboard) {
 func (t *turn) activeAccount() (vimbiso.Account, bool) {
 	return t.c.dash.Account(t.c.snap.ActiveAccountID)
 }
+
+// tooOld reports whether the input is older than a session: a backlog after
+// a crash must not confirm anything that moves money.
+func (t *turn) tooOld() bool {
+	return !t.in.SentAt.IsZero() && t.now.Sub(t.in.SentAt) > t.c.cfg.SessionTTL
+}
+
+// dashboardMaxAge is how old a dashboard may be when a list of offers or
+// members is built from it.
+const dashboardMaxAge = 30 * time.Second
+
+// refreshIfOld starts a LOGIN to refresh the dashboard when it is missing,
+// stale or older than dashboardMaxAge, and reports whether it did. The
+// state's result function then passes the answer to refreshed.
+func (t *turn) refreshIfOld() bool {
+	c := t.c
+	if c.dash != nil && !c.dashStale && t.now.Sub(c.dashAt) <= dashboardMaxAge {
+		return false
+	}
+	t.call(vimbiso.Call{Op: vimbiso.CallLogin, Phone: c.phone})
+	return true
+}
+
+// refreshed handles the LOGIN answer that refreshIfOld asked for: on
+// success it renders the current state again; on failure it shows the
+// dashboard with the error.
+func refreshed(t *turn, r *vimbiso.Result) Event {
+	if r.OK() && r.Dashboard != nil {
+		t.setDashboard(r.Dashboard)
+		if _, ok := t.activeAccount(); ok {
+			t.repeat()
+			return ""
+		}
+	}
+	msg := msgService
+	if r.Outcome == vimbiso.OutcomeRateLimited {
+		msg = msgRateLimited
+	}
+	if t.c.dash == nil {
+		t.text(msg)
+		return EventSessionEnded
+	}
+	t.c.dashStale = false
+	return t.showDashboard(msg)
+}
