@@ -12,7 +12,7 @@ import (
 // tokenClaims are the claims of a member token. lastActivity and
 // absoluteExpiry are Unix milliseconds and iat is Unix seconds.
 // NOTE: the units are a guess at what the TypeScript service writes
-// (Date.now() and jsonwebtoken's iat); the bot only stores the token.
+// (Date.now() and jsonwebtoken's iat). The bot only stores the token.
 type tokenClaims struct {
 	MemberID       string `json:"memberID"`
 	LastActivity   int64  `json:"lastActivity"`
@@ -53,7 +53,7 @@ func (s *Server) signToken(memberID string, issuedAt, lastActivity, absoluteExpi
 	}
 	signed, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(s.tokenKey)
 	if err != nil {
-		// HS256 with a byte-slice key cannot fail.
+		// SignedString fails only for a key of the wrong type, and tokenKey is a []byte.
 		panic("mockcredex: sign token: " + err.Error())
 	}
 	return signed

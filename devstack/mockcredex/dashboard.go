@@ -123,7 +123,7 @@ func (l *ledger) personRef(memberID string) personRef {
 }
 
 // balances computes a's balance data. Pending secured offers lower the
-// secured balances but not the net assets; accepted unsecured credex make
+// secured balances but not the net assets. Accepted unsecured credex make
 // the payables and receivables.
 func (l *ledger) balances(a *account) balanceData {
 	denoms := make([]string, 0, len(a.secured))

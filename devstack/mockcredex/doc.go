@@ -3,8 +3,8 @@
 //
 // It serves the CredEx endpoints at the root path (POST, JSON) with the real
 // service's authentication, validation rules, limits, error bodies and
-// response shapes. The current envelope is the default; the legacy shapes are
-// served with Config.Shapes "legacy" or the request header
+// response shapes. The current envelope is the default, and the legacy shapes
+// are served with Config.Shapes "legacy" or the request header
 // "X-Mock-Shapes: legacy". Offer and tier changes are posted to the bot's
 // webhook, signed with HMAC-SHA256, from one background goroutine.
 //

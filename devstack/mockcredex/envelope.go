@@ -48,7 +48,7 @@ func errConflict(message string) *apiError {
 	return &apiError{status: http.StatusConflict, code: "INVALID_STATE", message: message, legacy: legacyFailError}
 }
 
-// errorReply renders e in the shape the call asks for.
+// errorReply renders e in the shape the call requests.
 func (s *Server) errorReply(c *call, e *apiError) (int, any) {
 	if c.legacy {
 		status := e.status
@@ -78,7 +78,7 @@ func (s *Server) errorReply(c *call, e *apiError) (int, any) {
 }
 
 // errorActionType maps a status to the action type of an error envelope.
-// CredEx names no type for 409; the mock uses ERROR_VALIDATION with the
+// CredEx names no type for 409, so the mock uses ERROR_VALIDATION with the
 // code INVALID_STATE.
 func errorActionType(status int) string {
 	switch status {
@@ -93,7 +93,7 @@ func errorActionType(status int) string {
 }
 
 // envelope builds the current success or error envelope. A nil actionID
-// encodes as null, as in CredEx's error answers.
+// encodes as null, as in CredEx's error responses.
 func envelope(c *call, message string, actionID any, actionType string, details, dashboard any) map[string]any {
 	var actor any
 	if c.actor != nil {

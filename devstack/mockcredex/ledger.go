@@ -162,8 +162,8 @@ func (l *ledger) credexData(o *offer, a *account) map[string]any {
 }
 
 // transactionType names o's state as getCredex does.
-// NOTE: CredEx names no type for expired offers; the mock reports them as
-// CANCELLED with cancelledAt.
+// NOTE: CredEx names no type for expired offers, so the mock reports them
+// as CANCELLED with cancelledAt.
 func transactionType(o *offer) string {
 	switch o.state {
 	case stateAccepted:

@@ -23,7 +23,7 @@ func handleLogin(s *Server, c *call) (reply, *apiError) {
 	c.actor = m
 	token := s.issueToken(m.id, c.now)
 	if c.legacy {
-		// Legacy login carries no dashboard; the bot then calls
+		// Legacy login carries no dashboard, so the bot then calls
 		// getMemberDashboardByPhone.
 		return reply{http.StatusOK, legacySuccess("Login successful", map[string]any{"token": token, "memberID": m.id})}, nil
 	}
@@ -52,6 +52,11 @@ func handleOnboardMember(s *Server, c *call) (reply, *apiError) {
 	}
 	phone, e := sanitisePhone(req.Phone)
 	if e != nil {
+		return reply{}, e
+	}
+	// The phone becomes the member and account handle, so it must pass the
+	// handle rule too: "12" is a valid phone pattern but too short a handle.
+	if _, e := sanitiseHandle(phone, "phone"); e != nil {
 		return reply{}, e
 	}
 	denom, e := sanitiseDenom(req.DefaultDenom, "defaultDenom")
@@ -84,7 +89,7 @@ func handleOnboardMember(s *Server, c *call) (reply, *apiError) {
 }
 
 // handleDashboardByPhone serves the legacy dashboard endpoint. Its success
-// body has one known shape; the current mode serves it without the 2024
+// body has one known shape, which the current mode serves without the 2024
 // quirks.
 func handleDashboardByPhone(s *Server, c *call) (reply, *apiError) {
 	var req struct {
@@ -150,8 +155,8 @@ func handleMemberByHandle(s *Server, c *call) (reply, *apiError) {
 	if c.legacy {
 		return reply{http.StatusOK, map[string]any{"memberData": map[string]any{"memberID": m.id, "memberName": m.name()}}}, nil
 	}
-	// NOTE: the current shape of this answer is not documented; the action
-	// type MEMBER_FOUND is the mock's own name.
+	// NOTE: the current shape of this response is not documented, and the
+	// action type MEMBER_FOUND is the mock's own name.
 	details := map[string]any{"memberID": m.id, "firstname": m.firstname, "lastname": m.lastname, "memberHandle": m.phone}
 	return reply{http.StatusOK, envelope(c, "Member found", m.id, "MEMBER_FOUND", details, struct{}{})}, nil
 }

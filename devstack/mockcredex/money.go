@@ -13,7 +13,7 @@ const unitsPerWhole = 10000
 // maxAmount is the largest whole amount accepted, far below int64 overflow.
 const maxAmount = 1e12
 
-// denomination is a currency CredEx knows, with the decimals CredEx shows
+// denomination is a currency CredEx accepts, with the decimals CredEx shows
 // and an invented mock rate for converting to USD.
 type denomination struct {
 	decimals int

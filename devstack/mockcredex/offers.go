@@ -44,8 +44,8 @@ func handleCreateCredex(s *Server, c *call) (reply, *apiError) {
 		return reply{}, e
 	}
 
-	// TODO: OFFERSorREQUESTS "REQUESTS" is accepted but served as an offer;
-	// the bot only sends OFFERS.
+	// TODO: OFFERSorREQUESTS "REQUESTS" is accepted but served as an offer,
+	// because the bot only sends OFFERS.
 	o.id = s.data.newID('c')
 	s.data.addOffer(o)
 	s.emitOfferLocked(o, statePending, c.now)
@@ -142,10 +142,6 @@ func errInsufficientSecured(available int64, denom, field string) *apiError {
 func (s *Server) createdBody(c *call, o *offer) any {
 	receiver := s.data.accounts[o.receiverID]
 	d := s.data.dashboardFor(c.actor, formatDay(c.today))
-	kind := "Unsecured"
-	if o.secured {
-		kind = "Secured"
-	}
 
 	if c.legacy {
 		credex := map[string]any{
@@ -159,6 +155,6 @@ func (s *Server) createdBody(c *call, o *offer) any {
 		"amount": formatNumber(o.amount, o.denom), "denomination": o.denom, "securedCredex": o.secured,
 		"receiverAccountID": receiver.id, "receiverAccountName": receiver.name,
 	}
-	message := kind + " credex for " + formatAmount(o.amount, o.denom) + " offers created successfully"
+	message := securedWord(o) + " credex for " + formatAmount(o.amount, o.denom) + " offers created successfully"
 	return envelope(c, message, o.id, "CREDEX_CREATED", details, d)
 }

@@ -86,7 +86,7 @@ func validateRecurring(req *createRecurringRequest) (time.Time, *apiError) {
 	}
 	if req.TemplateType != "MEMBERTIER_SUBSCRIPTION" {
 		// TODO: REGULAR and DCO_GIVE schedules are valid in CredEx but not
-		// modelled here; the bot only creates tier subscriptions.
+		// modelled here, because the bot only creates tier subscriptions.
 		return time.Time{}, errValidation("templateType", "Template type "+req.TemplateType+" is not supported by the mock CredEx")
 	}
 	if req.MemberTier == nil || *req.MemberTier != subscriptionTier {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -15,7 +16,7 @@ const (
 	maxBodyBytes = 1 << 20
 )
 
-// authKind says what a route requires besides the rate limit.
+// authKind names the credentials a route requires besides the rate limit.
 type authKind int
 
 const (
@@ -31,10 +32,10 @@ type route struct {
 }
 
 // handler serves one endpoint. It runs with Server.mu held, so it must not
-// block; webhooks are queued with emitLocked and sent later.
+// block. Webhooks are queued with emitLocked and sent later.
 type handler func(s *Server, c *call) (reply, *apiError)
 
-// call is one request as a handler sees it.
+// call is the parsed request passed to a handler.
 type call struct {
 	endpoint string
 	legacy   bool      // serve the legacy shapes
@@ -44,7 +45,7 @@ type call struct {
 	body     []byte
 }
 
-// reply is a handler's success answer; body is encoded as JSON.
+// reply is a handler's success response. Its body is encoded as JSON.
 type reply struct {
 	status int
 	body   any
@@ -92,44 +93,62 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	c := &call{endpoint: name, legacy: s.legacyShapes(r), now: s.now()}
-	status, body, header := s.serveCall(w, r, rt, c)
+	out := s.serveCall(w, r, rt, c)
 	if rt.mutation {
-		s.recordMutation(name, r.Header.Get("Idempotency-Key"), status)
+		status := out.status
+		if out.hang {
+			status = 0 // no answer
+		}
+		s.recordMutation(name, r.Header.Get("Idempotency-Key"), status, out.committed)
 	}
-	s.log.Debug("credex request", "endpoint", name, "status", status)
-	writeJSON(w, status, header, body)
+	if out.hang {
+		s.hang(r)
+	}
+	s.log.Debug("credex request", "endpoint", name, "status", out.status)
+	writeJSON(w, out.status, out.header, out.body)
 }
 
-// serveCall runs the checks, the fault if one is armed, and the handler.
-// It returns the status, the body and the refreshed token header.
-func (s *Server) serveCall(w http.ResponseWriter, r *http.Request, rt route, c *call) (int, any, http.Header) {
+// outcome is the result of serving one call.
+type outcome struct {
+	status    int
+	body      any
+	header    http.Header // the refreshed token, on authenticated calls
+	committed bool        // the handler ran and succeeded, so its effect happened
+	hang      bool        // a timeout fault, so no response is sent
+}
+
+// serveCall runs the client key check, the body read, authentication, the
+// fault if one is armed, and the handler.
+func (s *Server) serveCall(w http.ResponseWriter, r *http.Request, rt route, c *call) outcome {
 	if status, body := s.checkClientKey(r); status != 0 {
-		return status, body, nil
+		return outcome{status: status, body: body}
 	}
 
 	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	if err != nil {
-		e := errValidation("", "Invalid request body: "+err.Error())
-		st, body := s.errorReply(c, e)
-		return st, body, nil
+		status, body := s.errorReply(c, errValidation("", "Invalid request body: "+err.Error()))
+		return outcome{status: status, body: body}
 	}
 	c.body = raw
 
-	var header http.Header
+	var out outcome
 	if rt.auth == authToken {
 		token, e := s.authenticate(r, c)
 		if e != nil {
-			st, body := s.errorReply(c, e)
-			return st, body, nil
+			out.status, out.body = s.errorReply(c, e)
+			return out
 		}
-		header = http.Header{"Authorization": {"Bearer " + token}}
+		out.header = http.Header{"Authorization": {"Bearer " + token}}
 	}
 
 	f := s.takeFault(c.endpoint)
-	if f != nil && !f.AfterCommit {
-		s.applyFault(r, f)
-		st, body := s.faultReply(c, f)
-		return st, body, header
+	if f != nil {
+		s.delay(r, f)
+	}
+	if f != nil && f.fails() && !f.AfterCommit {
+		out.status, out.body = s.faultReply(c, f)
+		out.hang = f.Timeout
+		return out
 	}
 
 	s.mu.Lock()
@@ -137,16 +156,17 @@ func (s *Server) serveCall(w http.ResponseWriter, r *http.Request, rt route, c *
 	rep, e := s.runHandlerLocked(rt, c)
 	s.mu.Unlock()
 
-	if f != nil {
-		s.applyFault(r, f)
-		st, body := s.faultReply(c, f)
-		return st, body, header
+	switch {
+	case e != nil:
+		out.status, out.body = s.errorReply(c, e)
+	default:
+		out.status, out.body, out.committed = rep.status, rep.body, true
 	}
-	if e != nil {
-		st, body := s.errorReply(c, e)
-		return st, body, header
+	if f != nil && f.AfterCommit {
+		out.status, out.body = s.faultReply(c, f)
+		out.hang = f.Timeout
 	}
-	return rep.status, rep.body, header
+	return out
 }
 
 // runHandlerLocked runs the handler. The token's member is looked up again
@@ -173,20 +193,53 @@ func (s *Server) legacyShapes(r *http.Request) bool {
 	return s.cfg.Shapes == shapesLegacy
 }
 
-// decodeBody decodes the request body into dst. Fields that dst does not name
-// are dropped, as CredEx's validation strips fields its schema does not name.
+// decodeBody decodes the request body into dst, a pointer to a struct.
+// Fields whose names are not exactly one of dst's JSON names are dropped
+// first, as CredEx's validation strips fields its schema does not name.
+// (encoding/json alone would match names case-insensitively, so a bot
+// sending "denomination" for "Denomination" would pass here and fail at
+// CredEx.)
 func decodeBody(c *call, dst any) *apiError {
 	if len(strings.TrimSpace(string(c.body))) == 0 {
 		return nil
 	}
-	err := json.Unmarshal(c.body, dst)
-	if err == nil {
-		return nil
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(c.body, &fields); err != nil {
+		return errValidation("", "Invalid JSON body: "+err.Error())
 	}
+	known := jsonNames(dst)
+	for name := range fields {
+		if !known[name] {
+			delete(fields, name)
+		}
+	}
+
+	stripped, err := json.Marshal(fields)
+	if err != nil {
+		return errValidation("", "Invalid JSON body: "+err.Error())
+	}
+	err = json.Unmarshal(stripped, dst)
 	if te, ok := err.(*json.UnmarshalTypeError); ok {
 		return errValidation(te.Field, "Invalid value for "+te.Field+": expected "+te.Type.String())
 	}
-	return errValidation("", "Invalid JSON body: "+err.Error())
+	if err != nil {
+		return errValidation("", "Invalid JSON body: "+err.Error())
+	}
+	return nil
+}
+
+// jsonNames returns the JSON field names of the struct dst points to.
+func jsonNames(dst any) map[string]bool {
+	t := reflect.TypeOf(dst).Elem()
+	names := make(map[string]bool, t.NumField())
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name == "" {
+			name = t.Field(i).Name
+		}
+		names[name] = true
+	}
+	return names
 }
 
 // writeJSON writes body as JSON with the given status and extra headers.

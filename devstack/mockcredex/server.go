@@ -31,7 +31,6 @@ type Server struct {
 	tokenKey []byte // HS256 key of the member tokens, random per Server
 	admin    *http.ServeMux
 	client   *http.Client
-	backoff  time.Duration // wait before the first webhook retry; doubles per retry
 
 	// stop is closed by Close: it ends the webhook worker, aborts deliveries
 	// in flight and releases requests held by a "timeout" fault.
@@ -52,6 +51,8 @@ type Server struct {
 	queue      []*Event
 	eventSeq   int // never reset, so webhook ids stay unique for the bot's dedupe
 	limiters   map[string]*rate.Limiter
+	backoff    time.Duration // wait before the first webhook retry; doubles per retry
+	onAttempt  func(Event)   // test hook, called by the worker after each delivery attempt
 }
 
 // New returns a Server loaded with the demo data and starts its webhook
@@ -94,7 +95,8 @@ func New(cfg Config) *Server {
 	return s
 }
 
-// SetWebhookURL sets where callbacks go from now on; empty turns them off.
+// SetWebhookURL sets where callbacks go from now on. An empty URL turns them
+// off.
 // Events already queued are sent to the new address.
 func (s *Server) SetWebhookURL(url string) {
 	s.mu.Lock()
@@ -114,7 +116,7 @@ func (s *Server) Close() {
 }
 
 // now returns the wall clock in UTC. Tokens, timestamps and webhook times use
-// it; only the business day is moved by POST /mock/clock.
+// it, and only the business day is moved by POST /mock/clock.
 func (s *Server) now() time.Time {
 	return s.cfg.Now().UTC()
 }

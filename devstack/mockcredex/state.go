@@ -45,7 +45,7 @@ type account struct {
 	defaultDenom string
 	ownerID      string           // empty for CredEx's own accounts
 	authorised   []string         // members besides the owner, in order added
-	sendOffersTo string           // member told about offers
+	sendOffersTo string           // member notified of offers
 	secured      map[string]int64 // settled secured balance per denomination, in units
 }
 

@@ -141,9 +141,8 @@ func (s *Server) transitionLocked(c *call, id string, to offerState) (*offer, *a
 }
 
 // closeOffer moves a pending offer to its final state. On acceptance the
-// secured amount moves from issuer to receiver; on any other end the
-// reservation simply lapses, because reservations are derived from pending
-// offers.
+// secured amount moves from issuer to receiver. On any other end the
+// reservation lapses, because reservations are derived from pending offers.
 func (l *ledger) closeOffer(o *offer, to offerState, now, today time.Time) {
 	o.state = to
 	o.closedAt = now

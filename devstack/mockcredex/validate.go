@@ -65,7 +65,7 @@ func sanitiseHandle(raw, field string) (string, *apiError) {
 	return handle, nil
 }
 
-// sanitiseDenom upper-cases a denomination and checks that CredEx knows it.
+// sanitiseDenom upper-cases a denomination and checks that CredEx accepts it.
 func sanitiseDenom(raw, field string) (string, *apiError) {
 	denom := strings.ToUpper(strings.TrimSpace(raw))
 	if _, ok := denominations[denom]; !ok {
@@ -121,9 +121,9 @@ func errMemberNotFound(field string) *apiError {
 }
 
 // errAccountNotFound is the 404 of account look-ups.
-func errAccountNotFound(field, what string) *apiError {
+func errAccountNotFound(field, description string) *apiError {
 	e := errNotFound(field, "Account not found")
-	e.reason = "No account " + what
+	e.reason = "No account " + description
 	return e
 }
 
