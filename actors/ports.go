@@ -31,6 +31,10 @@ type Store interface {
 	LoadDashboard(ctx context.Context, u vimbiso.User) (*vimbiso.Dashboard, time.Time, error)
 	SaveDashboard(ctx context.Context, u vimbiso.User, d *vimbiso.Dashboard, at time.Time) error
 	SetAlerts(ctx context.Context, u vimbiso.User, on bool) error
+	AlertsOn(ctx context.Context, u vimbiso.User) (bool, error)
+	// IndexAccounts records which accounts u's session holds, so that a
+	// CredEx event about an account reaches the sessions that show it.
+	IndexAccounts(ctx context.Context, u vimbiso.User, accountIDs []string) error
 }
 
 // CredEx makes one CredEx call with a member token and returns the

@@ -21,10 +21,29 @@ func (a *conversationActor) turn(item vimbiso.InboxItem) {
 	defer cancel()
 
 	in := item.Input
+	if in.Kind == vimbiso.InputEvent && !a.alertsOn(ctx) {
+		// The member turned alerts off: no message, but the next screen
+		// must not show what the event made out of date.
+		a.conv.MarkDashboardStale()
+		a.save(ctx, item)
+		return
+	}
 	a.markRead(ctx, in)
 	out := a.conv.Step(in, a.cfg.Now())
 	a.run(ctx, out)
 	a.save(ctx, item)
+}
+
+// alertsOn reports whether the member wants notifications; when the store
+// cannot tell, it assumes they do, as a missed alert costs more than an
+// unwanted one.
+func (a *conversationActor) alertsOn(ctx context.Context) bool {
+	on, err := a.deps.Store.AlertsOn(ctx, a.user)
+	if err != nil {
+		a.log.Warn("reading alerts choice failed", "err", err)
+		return true
+	}
+	return on
 }
 
 // markRead shows the user that the message was read; a failure only costs
@@ -153,6 +172,13 @@ func (a *conversationActor) saveDashboard(ctx context.Context) {
 	}
 	if err := a.deps.Store.SaveDashboard(ctx, a.user, dash, at); err != nil {
 		a.log.Warn("dashboard cache write failed", "err", err)
+	}
+	ids := make([]string, len(dash.Accounts))
+	for i, acct := range dash.Accounts {
+		ids[i] = acct.AccountID
+	}
+	if err := a.deps.Store.IndexAccounts(ctx, a.user, ids); err != nil {
+		a.log.Warn("account index write failed", "err", err)
 	}
 }
 

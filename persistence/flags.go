@@ -67,17 +67,18 @@ func (s *Store) AlertsOn(ctx context.Context, u vimbiso.User) (bool, error) {
 	return v != alertsOff, nil
 }
 
+// businessNumberTTL is how long the business number a person last wrote to
+// is remembered. Past it, notifications go out from the default number.
+const businessNumberTTL = 90 * 24 * time.Hour
+
 // SetLastBusinessNumber records the business number that waID last wrote
-// to, so that notifications go out from it.
-//
-// TODO: The key has no expiry, so it keeps one phone number per person
-// who ever wrote to us. A TTL would send later notifications from the
-// default number instead; the choice is open.
+// to, so that notifications go out from it. Accept records it too, for
+// every WhatsApp message.
 func (s *Store) SetLastBusinessNumber(ctx context.Context, waID, phoneNumberID string) error {
 	if waID == "" || phoneNumberID == "" {
 		return errors.New("set last business number: empty wa_id or phone_number_id")
 	}
-	if err := s.state.Set(ctx, keyBusiness(waID), phoneNumberID, 0).Err(); err != nil {
+	if err := s.state.Set(ctx, keyBusiness(waID), phoneNumberID, businessNumberTTL).Err(); err != nil {
 		return unavailable("set last business number", err)
 	}
 	return nil

@@ -102,6 +102,9 @@ type acceptCall struct {
 	ttl   int64
 	input string
 	user  string
+	// business is the user's business number when the input came from
+	// WhatsApp, recorded so that notifications go out from it.
+	business vimbiso.User
 }
 
 func (s *Store) acceptCalls(items []Incoming) ([]acceptCall, error) {
@@ -125,6 +128,9 @@ func (s *Store) acceptCalls(items []Incoming) ([]acceptCall, error) {
 			keys:  []string{k.dedupe(it.DedupeID), k.inbox},
 			input: string(data),
 			user:  it.User.Key(),
+		}
+		if it.Input.Kind != vimbiso.InputEvent {
+			calls[i].business = it.User
 		}
 		if it.DedupeID != "" {
 			calls[i].ttl = s.opts.DedupeTTL.Milliseconds()
@@ -154,6 +160,11 @@ func (s *Store) runAccept(ctx context.Context, calls []acceptCall, which []int) 
 	// input from the set. The webhook still wakes the actor, so only a
 	// crash in that window delays the input until the user writes again.
 	sadd := pipe.SAdd(ctx, keyPending, users...)
+	for _, i := range which {
+		if b := calls[i].business; b.WaID != "" {
+			pipe.Set(ctx, keyBusiness(b.WaID), b.PhoneNumberID, businessNumberTTL)
+		}
+	}
 
 	_, _ = pipe.Exec(ctx) // each command keeps its own error
 	if err := sadd.Err(); err != nil {

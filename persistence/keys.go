@@ -20,7 +20,7 @@ import (
 //	vimbiso:{pn:wa}:alerts                state  string  SetAlerts                none; absent means on
 //	vimbiso:{pn:wa}:dashboard             cache  string  SaveDashboard            DashboardTTL (default 10m)
 //	vimbiso:pending                       state  set     Accept adds, Idle SREMs  none: members leave in Idle
-//	vimbiso:business:<wa_id>              state  string  SetLastBusinessNumber    none; overwritten
+//	vimbiso:business:<wa_id>              state  string  Accept, SetLastBusinessNumber  90 days; overwritten
 //	vimbiso:account:<account_id>:users    state  zset    IndexAccounts            SessionTTL, renewed by IndexAccounts; members expire by score
 //	vimbiso:claim:<id>                    state  string  ClaimOnce                the ttl of the claim
 //

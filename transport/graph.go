@@ -15,8 +15,8 @@ import (
 	"github.com/vimbisopay/vimbiso"
 )
 
-// maxAnswerBytes bounds how much of an API answer is read.
-const maxAnswerBytes = 1 << 20
+// maxResponseBytes bounds how much of an API response is read.
+const maxResponseBytes = 1 << 20
 
 // defaultHTTPTimeout is used when a client is built without an http.Client.
 const defaultHTTPTimeout = 15 * time.Second
@@ -46,7 +46,7 @@ func NewGraphClient(baseURL, accessToken string, hc *http.Client, m *Metrics) *G
 
 // Send sends r from the business number from (its phone_number_id) to the
 // user: to.WaID, or bsuid when the user has no phone number. It returns the
-// wamid Meta gave the message, which is empty only when Meta's 200 answer
+// wamid Meta gave the message, which is empty only when Meta's 200 response
 // lacked it. A refusal by Meta returns a *vimbiso.SendError; a failure to
 // reach Meta wraps vimbiso.ErrUnavailable. A reply that Meta would refuse
 // (no buttons, more than 10 rows...) is not sent and returns an error.
@@ -56,18 +56,18 @@ func (g *GraphClient) Send(ctx context.Context, from string, to vimbiso.User, bs
 		return "", err
 	}
 
-	var answer struct {
+	var result struct {
 		Messages []struct {
 			ID string `json:"id"`
 		} `json:"messages"`
 	}
-	if err := g.send(ctx, from, string(r.Kind), body, &answer); err != nil {
+	if err := g.send(ctx, from, string(r.Kind), body, &result); err != nil {
 		return "", err
 	}
-	if len(answer.Messages) == 0 {
+	if len(result.Messages) == 0 {
 		return "", nil
 	}
-	return answer.Messages[0].ID, nil
+	return result.Messages[0].ID, nil
 }
 
 // MarkRead marks the user's message messageID as read, and shows the typing
@@ -85,11 +85,11 @@ func (g *GraphClient) MarkRead(ctx context.Context, from, messageID string, typi
 //
 // TODO: retry by error code (4 and 80007 with backoff, 130429, 131000,
 // 131056 after 6 s, 5xx); every request is made once for now.
-func (g *GraphClient) send(ctx context.Context, from, kind string, body, answer any) error {
-	return g.sendOnce(ctx, from, kind, body, answer)
+func (g *GraphClient) send(ctx context.Context, from, kind string, body, result any) error {
+	return g.sendOnce(ctx, from, kind, body, result)
 }
 
-func (g *GraphClient) sendOnce(ctx context.Context, from, kind string, body, answer any) error {
+func (g *GraphClient) sendOnce(ctx context.Context, from, kind string, body, result any) error {
 	if from == "" {
 		return fmt.Errorf("graph api: %w: empty phone_number_id", errInvalidReply)
 	}
@@ -111,7 +111,7 @@ func (g *GraphClient) sendOnce(ctx context.Context, from, kind string, body, ans
 		return fmt.Errorf("graph api: %w: %w", vimbiso.ErrUnavailable, err)
 	}
 	defer resp.Body.Close()
-	data, readErr := io.ReadAll(io.LimitReader(resp.Body, maxAnswerBytes))
+	data, readErr := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		sendErr := decodeSendError(resp, data)
@@ -119,18 +119,18 @@ func (g *GraphClient) sendOnce(ctx context.Context, from, kind string, body, ans
 		return sendErr
 	}
 	g.metrics.graphSend(kind, "ok")
-	if answer != nil && readErr == nil {
-		// The message is accepted whatever the answer says; an unreadable
-		// answer only loses its id.
-		_ = json.Unmarshal(data, answer)
+	if result != nil && readErr == nil {
+		// Meta accepted the message whatever the body contains, so an
+		// unreadable body only loses the message id.
+		_ = json.Unmarshal(data, result)
 	}
 	return nil
 }
 
-// decodeSendError reads Meta's error answer. A body that is not Meta's
+// decodeSendError reads Meta's error response. A body that is not Meta's
 // error object still gives a SendError with the HTTP status and code 0.
 func decodeSendError(resp *http.Response, data []byte) *vimbiso.SendError {
-	var answer struct {
+	var result struct {
 		Error struct {
 			Code      int    `json:"code"`
 			Message   string `json:"message"`
@@ -139,15 +139,15 @@ func decodeSendError(resp *http.Response, data []byte) *vimbiso.SendError {
 			} `json:"error_data"`
 		} `json:"error"`
 	}
-	_ = json.Unmarshal(data, &answer)
+	_ = json.Unmarshal(data, &result)
 
-	details := answer.Error.ErrorData.Details
+	details := result.Error.ErrorData.Details
 	if details == "" {
-		details = answer.Error.Message
+		details = result.Error.Message
 	}
 	return &vimbiso.SendError{
 		HTTPStatus: resp.StatusCode,
-		Code:       answer.Error.Code,
+		Code:       result.Error.Code,
 		Details:    details,
 		RetryAfter: retryAfterSeconds(resp.Header.Get("Retry-After"), time.Now()),
 	}

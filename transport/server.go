@@ -48,7 +48,7 @@ type Deliverer interface {
 }
 
 // Checker reports readiness, for example that Redis is reachable. A nil
-// error means ready. The error text is shown in the /readyz answer, so it
+// error means ready. The error text is shown in the /readyz response, so it
 // must not contain a secret.
 type Checker interface {
 	Ready(ctx context.Context) error
@@ -62,7 +62,7 @@ type ServerConfig struct {
 	// VerifyToken is the token of the GET handshake. When it is empty every
 	// handshake is refused.
 	VerifyToken string
-	// PhoneNumberIDs are the business numbers this service answers;
+	// PhoneNumberIDs are the business numbers this service serves;
 	// deliveries for other numbers are acknowledged and dropped.
 	PhoneNumberIDs []string
 	MaxBody        int64            // bytes; DefaultMaxBody when 0
@@ -100,10 +100,10 @@ func NewServer(cfg ServerConfig, d Deliverer, ready Checker, m *Metrics) *Server
 	}
 	s := &Server{cfg: cfg, deliver: d, ready: ready, metrics: m, log: cfg.Logger}
 	if cfg.AppSecret == "" {
-		s.log.Error("webhook app secret is empty: every delivery will be refused")
+		s.log.Error("webhook app secret is empty, so every delivery is rejected with 401")
 	}
 	if len(cfg.PhoneNumberIDs) == 0 {
-		s.log.Error("no business phone number ids configured: every delivery will be dropped")
+		s.log.Error("no business phone number ids configured, so every delivery is acknowledged and dropped")
 	}
 
 	r := httprouter.New()

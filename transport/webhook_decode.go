@@ -3,9 +3,7 @@ package transport
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,89 +12,9 @@ import (
 	"github.com/vimbisopay/vimbiso"
 )
 
-// The wire shapes of a Cloud API webhook. Children that must be reported by
-// position (entries, changes, messages) stay raw until their own step, so
-// that a decode error can name its full path.
-type (
-	wireBody struct {
-		Object *string          `json:"object"`
-		Entry  *json.RawMessage `json:"entry"`
-	}
-	wireEntry struct {
-		Changes *json.RawMessage `json:"changes"`
-	}
-	wireChange struct {
-		Field string          `json:"field"`
-		Value json.RawMessage `json:"value"`
-	}
-	wireValue struct {
-		Metadata *struct {
-			PhoneNumberID string `json:"phone_number_id"`
-		} `json:"metadata"`
-		Contacts []wireContact     `json:"contacts"`
-		Messages []json.RawMessage `json:"messages"`
-		Statuses []json.RawMessage `json:"statuses"`
-		Errors   []wireError       `json:"errors"`
-	}
-	wireContact struct {
-		Profile struct {
-			Name string `json:"name"`
-		} `json:"profile"`
-		WaID   string `json:"wa_id"`
-		UserID string `json:"user_id"`
-	}
-	wireMessage struct {
-		From       string          `json:"from"`
-		FromUserID string          `json:"from_user_id"`
-		GroupID    string          `json:"group_id"`
-		ID         string          `json:"id"`
-		Timestamp  json.RawMessage `json:"timestamp"`
-		Type       string          `json:"type"`
-		Context    *struct {
-			ID string `json:"id"`
-		} `json:"context"`
-		Text *struct {
-			Body string `json:"body"`
-		} `json:"text"`
-		Interactive *wireInteractive `json:"interactive"`
-		Button      *struct {
-			Payload string `json:"payload"`
-		} `json:"button"`
-		Errors []wireError `json:"errors"`
-	}
-	wireInteractive struct {
-		Type        string `json:"type"`
-		ButtonReply *struct {
-			ID string `json:"id"`
-		} `json:"button_reply"`
-		ListReply *struct {
-			ID string `json:"id"`
-		} `json:"list_reply"`
-		NfmReply *struct {
-			ResponseJSON json.RawMessage `json:"response_json"`
-		} `json:"nfm_reply"`
-	}
-	wireStatus struct {
-		ID              string          `json:"id"`
-		Status          string          `json:"status"`
-		Timestamp       json.RawMessage `json:"timestamp"`
-		RecipientID     string          `json:"recipient_id"`
-		RecipientUserID string          `json:"recipient_user_id"`
-		Errors          []wireError     `json:"errors"`
-	}
-	wireError struct {
-		Code      int    `json:"code"`
-		Title     string `json:"title"`
-		Message   string `json:"message"`
-		ErrorData struct {
-			Details string `json:"details"`
-		} `json:"error_data"`
-	}
-)
-
 // DecodeWebhook decodes a Cloud API webhook body: every entry, every change
 // and every message, status and error in it. served lists the
-// phone_number_ids of the business numbers this service answers; a change
+// phone_number_ids of the business numbers this service serves; a change
 // for any other number, or with a field other than "messages", is only
 // counted in Skipped. now becomes each input's ReceivedAt.
 //
@@ -119,7 +37,7 @@ func DecodeWebhook(body []byte, served []string, now time.Time) (Delivery, error
 		return Delivery{}, &DecodeError{Field: "object", Reason: "missing"}
 	}
 	if *wb.Object != "whatsapp_business_account" {
-		return Delivery{}, &DecodeError{Field: "object", Reason: fmt.Sprintf("want whatsapp_business_account, got %q", *wb.Object)}
+		return Delivery{}, &DecodeError{Field: "object", Reason: fmt.Sprintf("expected whatsapp_business_account, got %q", *wb.Object)}
 	}
 	if wb.Entry == nil {
 		return Delivery{}, &DecodeError{Field: "entry", Reason: "missing"}
@@ -253,7 +171,7 @@ func decodeMessage(path string, raw json.RawMessage, phoneNumberID string, conta
 // classify sets the kind of an input and the value that goes with it.
 func classify(m wireMessage) vimbiso.Input {
 	if m.GroupID != "" {
-		// A message written in a group we belong to is recorded, never answered.
+		// A message written in a group we belong to is recorded and never replied to.
 		return vimbiso.Input{Kind: vimbiso.InputIgnored}
 	}
 	switch m.Type {
@@ -301,7 +219,7 @@ func classifyInteractive(it *wireInteractive) vimbiso.Input {
 
 // decodeForm decodes nfm_reply.response_json, a string that contains a JSON
 // object. An object sent directly instead of as a string is accepted too.
-// String values are kept as they are; any other value is kept as its
+// String values are kept as they are. Any other value is kept as its
 // compact JSON text (a number as "3", a list as "[...]"), and null as "".
 func decodeForm(raw json.RawMessage) (map[string]string, bool) {
 	var text string
@@ -388,65 +306,11 @@ func parseTimestamp(path string, raw json.RawMessage, required bool) (time.Time,
 	}
 	secs, err := strconv.ParseInt(text, 10, 64)
 	if err != nil || secs < 0 {
-		return time.Time{}, &DecodeError{Field: path, Reason: "want Unix seconds, got " + strconv.Quote(truncateForError(text))}
+		return time.Time{}, &DecodeError{Field: path, Reason: "expected Unix seconds, got " + strconv.Quote(truncateForError(text))}
 	}
 	return time.Unix(secs, 0).UTC(), nil
 }
 
 func (e wireError) item() GraphErrorItem {
 	return GraphErrorItem{Code: e.Code, Title: e.Title, Message: e.Message, Details: e.ErrorData.Details}
-}
-
-// unmarshalAt decodes raw into v and reports a failure as a *DecodeError
-// whose Field is path followed by the path inside raw.
-func unmarshalAt(path string, raw []byte, v any) error {
-	err := json.Unmarshal(raw, v)
-	if err == nil {
-		return nil
-	}
-
-	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) {
-		field := path
-		if typeErr.Field != "" {
-			field = path + "." + typeErr.Field
-		}
-		if field == "body" || strings.HasPrefix(field, "body.") {
-			field = strings.TrimPrefix(strings.TrimPrefix(field, "body"), ".")
-			if field == "" {
-				field = "body"
-			}
-		}
-		return &DecodeError{Field: field, Reason: "want " + jsonKind(typeErr.Type) + ", got " + typeErr.Value}
-	}
-	return &DecodeError{Field: path, Reason: "invalid JSON"}
-}
-
-// jsonKind names the JSON type that decodes into t.
-func jsonKind(t reflect.Type) string {
-	if t == reflect.TypeFor[json.RawMessage]() {
-		return "a JSON value"
-	}
-	switch t.Kind() {
-	case reflect.Slice, reflect.Array:
-		return "array"
-	case reflect.Struct, reflect.Map:
-		return "object"
-	case reflect.String:
-		return "string"
-	case reflect.Bool:
-		return "boolean"
-	case reflect.Pointer:
-		return jsonKind(t.Elem())
-	default:
-		return "number"
-	}
-}
-
-func truncateForError(s string) string {
-	const maxLen = 40
-	if len(s) <= maxLen {
-		return s
-	}
-	return s[:maxLen] + "..."
 }

@@ -63,7 +63,7 @@ func (s Status) LogValue() slog.Value {
 }
 
 // GraphErrorItem is one error object as Meta puts it in webhooks and in
-// Graph API answers. Act on Code, never on Title or Message.
+// Graph API responses. Act on Code, never on Title or Message.
 type GraphErrorItem struct {
 	Code    int
 	Title   string
