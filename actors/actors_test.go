@@ -1,0 +1,218 @@
+package actors
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	vimbiso "github.com/vimbisopay/vimbiso"
+	"github.com/vimbisopay/vimbiso/persistence"
+	"github.com/vimbisopay/vimbiso/persistence/redistest"
+)
+
+// storeAdapter gives the actors the real Redis store through their port.
+type storeAdapter struct{ *persistence.Store }
+
+func (s storeAdapter) Load(ctx context.Context, u vimbiso.User) (Loaded, error) {
+	l, err := s.Store.Load(ctx, u)
+	return Loaded{Snapshot: l.Snapshot, Token: l.Token, Pending: l.Pending, Unreadable: l.Unreadable}, err
+}
+
+// recordingSender stands in for the Graph API: it accepts every message
+// and records it.
+type recordingSender struct {
+	mu   sync.Mutex
+	sent []vimbiso.Reply
+	seq  int
+}
+
+func (s *recordingSender) Send(_ context.Context, _ string, _ vimbiso.User, _ string, r vimbiso.Reply) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq++
+	s.sent = append(s.sent, r)
+	return fmt.Sprintf("wamid.OUT%d", s.seq), nil
+}
+
+func (s *recordingSender) MarkRead(context.Context, string, string, bool) error { return nil }
+
+func (s *recordingSender) replies() []vimbiso.Reply {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]vimbiso.Reply(nil), s.sent...)
+}
+
+// tokenCredEx stands in for CredEx: login answers 404 (not a member), and
+// a member token is refused once to test the single re-login.
+type tokenCredEx struct {
+	mu     sync.Mutex
+	calls  []vimbiso.CallOp
+	tokens []string
+}
+
+func (c *tokenCredEx) Do(_ context.Context, token string, call vimbiso.Call) (vimbiso.Result, string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.calls = append(c.calls, call.Op)
+	c.tokens = append(c.tokens, token)
+	return vimbiso.Result{Op: call.Op, Outcome: vimbiso.OutcomeNotFound, Status: 404}, ""
+}
+
+func (c *tokenCredEx) count(op vimbiso.CallOp) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, o := range c.calls {
+		if o == op {
+			n++
+		}
+	}
+	return n
+}
+
+type harness struct {
+	t      *testing.T
+	store  *persistence.Store
+	router *LocalRouter
+	sender *recordingSender
+	credex *tokenCredEx
+	seq    int
+}
+
+func newHarness(t *testing.T, idle time.Duration) *harness {
+	t.Helper()
+	redis := redistest.Start(t)
+	store := persistence.New(redis.Client(t), nil, persistence.Options{})
+	h := &harness{t: t, store: store, sender: &recordingSender{}, credex: &tokenCredEx{}}
+	system := NewSystem(slog.New(slog.DiscardHandler))
+	t.Cleanup(system.Shutdown)
+	h.router = NewLocalRouter(system, Config{IdleTimeout: idle}, Deps{Store: storeAdapter{store}, CredEx: h.credex, Sender: h.sender})
+	return h
+}
+
+var alice = vimbiso.User{PhoneNumberID: "100000000000001", WaID: "263770000003"}
+
+// accept stores a text input as the webhook would, and returns its item.
+func (h *harness) accept(u vimbiso.User, text string) vimbiso.InboxItem {
+	h.t.Helper()
+	h.seq++
+	now := time.Now()
+	in := vimbiso.Input{Kind: vimbiso.InputText, Text: text, MessageID: fmt.Sprintf("wamid.T%d", h.seq), SentAt: now, ReceivedAt: now}
+	got, err := h.store.Accept(context.Background(), []persistence.Incoming{{User: u, Input: in, DedupeID: in.MessageID}})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return got[0].Item
+}
+
+// waitReplies waits until n replies were sent in all.
+func (h *harness) waitReplies(n int) []vimbiso.Reply {
+	h.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if r := h.sender.replies(); len(r) >= n {
+			return r
+		}
+		time.Sleep(5 * time.Millisecond) // the actor works on its own goroutine
+	}
+	h.t.Fatalf("got %d replies, want %d", len(h.sender.replies()), n)
+	return nil
+}
+
+// waitSaved waits until the inbox of u is empty, which happens when the
+// last turn's snapshot is saved.
+func (h *harness) waitSaved(u vimbiso.User) persistence.Loaded {
+	h.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		l, err := h.store.Load(context.Background(), u)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		if len(l.Pending) == 0 && l.Snapshot.Version > 0 {
+			return l
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	h.t.Fatal("the inbox was not emptied")
+	return persistence.Loaded{}
+}
+
+func TestActorProcessesInOrderAndSaves(t *testing.T) {
+	h := newHarness(t, time.Minute)
+	items := []vimbiso.InboxItem{h.accept(alice, "hi"), h.accept(alice, "what?")}
+	h.router.Deliver(items...)
+
+	replies := h.waitReplies(3)
+	if replies[0].Kind != vimbiso.ReplyButtons {
+		t.Errorf("first reply kind = %s, want the welcome buttons", replies[0].Kind)
+	}
+	if replies[1].Body != "Tap a button to continue." {
+		t.Errorf("second reply = %q, want the hint of the welcome screen", replies[1].Body)
+	}
+	loaded := h.waitSaved(alice)
+	if got := loaded.Snapshot.State; got != "reg_welcome" {
+		t.Errorf("saved state = %q, want reg_welcome", got)
+	}
+}
+
+func TestActorIgnoresSecondDeliveryOfItem(t *testing.T) {
+	h := newHarness(t, time.Minute)
+	item := h.accept(alice, "hi")
+	h.router.Deliver(item, item)
+	h.router.Wake(alice)
+	h.waitReplies(1)
+	h.waitSaved(alice)
+
+	second := h.accept(alice, "what?")
+	h.router.Deliver(second)
+	h.waitReplies(3)
+	h.waitSaved(alice)
+	if n := len(h.sender.replies()); n != 3 {
+		t.Errorf("replies = %d, want 3: the first input ran twice", n)
+	}
+	if n := h.credex.count(vimbiso.CallLogin); n != 1 {
+		t.Errorf("login calls = %d, want 1", n)
+	}
+}
+
+func TestActorPassivatesAndResumes(t *testing.T) {
+	h := newHarness(t, 50*time.Millisecond)
+	h.router.Deliver(h.accept(alice, "hi"))
+	h.waitReplies(1)
+	h.waitSaved(alice)
+
+	deadline := time.Now().Add(5 * time.Second)
+	for h.router.Active() != 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond) // the idle timer runs on its own goroutine
+	}
+	if n := h.router.Active(); n != 0 {
+		t.Fatalf("active actors = %d after the idle timeout, want 0", n)
+	}
+
+	// A fresh activation resumes from the snapshot: still on the welcome
+	// screen, so other text gets the welcome hint.
+	h.router.Deliver(h.accept(alice, "what?"))
+	replies := h.waitReplies(3)
+	if replies[1].Body != "Tap a button to continue." {
+		t.Errorf("after passivation the reply was %q, want the welcome hint", replies[1].Body)
+	}
+}
+
+func TestActorRecoversStoredInputOnWake(t *testing.T) {
+	h := newHarness(t, time.Minute)
+	h.accept(alice, "hi") // stored, as by a process that died before delivering
+	pending, err := h.store.PendingUsers(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pending) != 1 || pending[0] != alice {
+		t.Fatalf("pending users = %v, want only alice", pending)
+	}
+	h.router.Wake(pending...)
+	h.waitReplies(1)
+	h.waitSaved(alice)
+}
