@@ -15,13 +15,20 @@ test: test-deps ## install what the tests need when missing, then run every test
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 -timeout 20m $(PKGS)
 
-test-deps: ## install Debian's redis-server when it is missing
-	@command -v redis-server >/dev/null 2>&1 || { \
-		echo "installing redis-server (Debian package)"; \
+test-deps: ## install what the tests need when missing: redis-server, promtool, chromium (Debian packages)
+	@missing=""; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	command -v promtool >/dev/null 2>&1 || missing="$$missing prometheus"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:$$missing"; \
 		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; \
-	}
-	@command -v redis-server >/dev/null 2>&1 || { echo "redis-server is still missing: install Debian's redis-server package" >&2; exit 1; }
+		$$SUDO apt-get update -qq && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@for tool in redis-server promtool chromium; do \
+		command -v $$tool >/dev/null 2>&1 || { echo "$$tool is still missing: install it from Debian's packages" >&2; exit 1; }; \
+	done
 
 bench: test-deps ## run the benchmarks with allocation counts
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)

@@ -31,6 +31,15 @@ func (s *Store) ClaimOnce(ctx context.Context, id string, ttl time.Duration) (bo
 	return ok, nil
 }
 
+// Claimed reports whether id is claimed now, without claiming it.
+func (s *Store) Claimed(ctx context.Context, id string) (bool, error) {
+	n, err := s.state.Exists(ctx, keyClaim(id)).Result()
+	if err != nil {
+		return false, unavailable("read claim", err)
+	}
+	return n > 0, nil
+}
+
 // SetAlerts turns u's notifications on or off. The setting does not
 // expire. On is the default, so turning alerts on deletes the key.
 func (s *Store) SetAlerts(ctx context.Context, u vimbiso.User, on bool) error {

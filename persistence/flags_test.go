@@ -101,3 +101,19 @@ func TestLastBusinessNumber(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestClaimedDoesNotClaim(t *testing.T) {
+	env := newEnv(t, Options{})
+	ctx := context.Background()
+	claimed, err := env.store.Claimed(ctx, "event-1")
+	if err != nil || claimed {
+		t.Fatalf("Claimed before any claim = %v, %v; want false, nil", claimed, err)
+	}
+	if first, err := env.store.ClaimOnce(ctx, "event-1", time.Minute); err != nil || !first {
+		t.Fatalf("ClaimOnce after Claimed = %v, %v; want true, nil: Claimed must not claim", first, err)
+	}
+	claimed, err = env.store.Claimed(ctx, "event-1")
+	if err != nil || !claimed {
+		t.Errorf("Claimed after the claim = %v, %v; want true, nil", claimed, err)
+	}
+}

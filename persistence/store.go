@@ -86,6 +86,7 @@ func Open(stateURL, cacheURL string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse state redis url: %w", redactURL(err, stateURL))
 	}
+	failFast(stateOpts, stateURL)
 	state := redis.NewClient(stateOpts)
 	if cacheURL == "" {
 		return New(state, nil, opts), nil
@@ -96,7 +97,20 @@ func Open(stateURL, cacheURL string, opts Options) (*Store, error) {
 		_ = state.Close()
 		return nil, fmt.Errorf("parse cache redis url: %w", redactURL(err, cacheURL))
 	}
+	failFast(cacheOpts, cacheURL)
 	return New(state, redis.NewClient(cacheOpts), opts), nil
+}
+
+// failFast shortens go-redis's retry defaults (3 retries after dial
+// attempts of 5 s) unless the URL sets them: the webhook must answer 503
+// within about a second when Redis is down, so that Meta redelivers.
+func failFast(o *redis.Options, rawURL string) {
+	if !strings.Contains(rawURL, "max_retries=") {
+		o.MaxRetries = 1
+	}
+	if !strings.Contains(rawURL, "dial_timeout=") {
+		o.DialTimeout = time.Second
+	}
 }
 
 // Close closes the clients.
