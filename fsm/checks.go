@@ -230,6 +230,11 @@ func (c *Conversation) tapCounts(in vimbiso.Input) bool {
 		slices.Contains(c.snap.LastChoices, in.ChoiceID)
 }
 
+// isOfferChoice reports whether id accepts or declines one offer. The
+// accept-all confirmation shares the prefix but is a screen's own button.
 func isOfferChoice(id string) bool {
+	if id == "accept_all_confirm" {
+		return false
+	}
 	return strings.HasPrefix(id, "accept_") || strings.HasPrefix(id, "decline_")
 }

@@ -68,6 +68,7 @@ type Conversation struct {
 	dashChanged bool
 
 	awaiting vimbiso.CallOp // the call whose Result the current state waits for
+	turnID   string         // message id of the input that started the turn
 	turn     *turn          // set during Step, for the looplab enter callback
 }
 
@@ -150,6 +151,12 @@ func (c *Conversation) Sent(r vimbiso.Reply, messageID string) {
 
 // Step handles one input at the given time.
 func (c *Conversation) Step(in vimbiso.Input, now time.Time) Output {
+	if in.Kind != vimbiso.InputResult {
+		c.turnID = in.MessageID
+		if in.Kind == vimbiso.InputEvent && in.Event != nil {
+			c.turnID = "event:" + in.Event.ID
+		}
+	}
 	t := &turn{c: c, now: now, in: in}
 	c.turn = t
 	defer func() { c.turn = nil }()
@@ -175,7 +182,9 @@ func (c *Conversation) handleResult(t *turn, r *vimbiso.Result) {
 	c.awaiting = ""
 	if r.Outcome == vimbiso.OutcomeUnauthorized {
 		// CredEx refused the token twice, with a fresh login in between.
+		// Authentication runs before CredEx's handlers, so nothing was done.
 		t.text(msgAuth)
+		c.snap.Intent = nil
 		t.out.DropToken = true
 		c.endSession()
 		return

@@ -118,11 +118,17 @@ func afterLogin(t *turn) Event {
 	case afterOnboard:
 		t.setBanner(msgAlreadyMember)
 	}
+	if after == afterOffer {
+		// A notification's button names its offer, and offerAfterLogin
+		// moves to the account that holds it: never the picker.
+		if !t.chooseAccount() {
+			personal, _ := t.c.dash.PersonalAccount()
+			t.c.snap.ActiveAccountID = personal.AccountID
+		}
+		return t.c.offerAfterLogin(t, arg)
+	}
 	if !t.chooseAccount() {
 		return EventAccountChoiceNeeded
-	}
-	if after == afterOffer {
-		return t.c.offerAfterLogin(t, arg)
 	}
 	return EventMemberFound
 }

@@ -46,10 +46,11 @@ func (t *turn) call(c vimbiso.Call) {
 	t.c.awaiting = c.Op
 }
 
-// idempotencyKey is the same for every processing of the same message, so
-// that a repeat after a crash carries the key of the first attempt.
+// idempotencyKey is the same for every processing of the message that
+// started the turn, also in the steps fed by CredEx's answers, so that a
+// repeat after a crash carries the key of the first attempt.
 func (t *turn) idempotencyKey(op vimbiso.CallOp) string {
-	sum := sha256.Sum256([]byte(t.c.phone + "\x00" + t.in.MessageID + "\x00" + string(op)))
+	sum := sha256.Sum256([]byte(t.c.phone + "\x00" + t.c.turnID + "\x00" + string(op)))
 	return hex.EncodeToString(sum[:16])
 }
 

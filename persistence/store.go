@@ -170,3 +170,15 @@ func redactURL(err error, rawURL string) error {
 	}
 	return errors.New(strings.ReplaceAll(err.Error(), userinfo, "xxxxx"))
 }
+
+// EvictionPolicy returns the state Redis' maxmemory-policy. Snapshots and
+// inboxes must never be evicted, so anything but noeviction loses
+// conversations under memory pressure. Managed services that disable
+// CONFIG answer with an error.
+func (s *Store) EvictionPolicy(ctx context.Context) (string, error) {
+	res, err := s.state.ConfigGet(ctx, "maxmemory-policy").Result()
+	if err != nil {
+		return "", unavailable("read maxmemory-policy", err)
+	}
+	return res["maxmemory-policy"], nil
+}

@@ -32,6 +32,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 1
 	}
 	defer store.Close()
+	checkEvictionPolicy(ctx, store, log)
 
 	if err := serveBot(ctx, cfg, store, log, nil); err != nil {
 		log.Error("server stopped", "err", err)
@@ -84,4 +85,16 @@ func serveBot(ctx context.Context, cfg Config, store *persistence.Store, log *sl
 	}
 	log.Info("vimbiso stopped")
 	return err
+}
+
+// checkEvictionPolicy warns when the state Redis may evict keys: an
+// evicted snapshot or inbox is a lost conversation.
+func checkEvictionPolicy(ctx context.Context, store *persistence.Store, log *slog.Logger) {
+	policy, err := store.EvictionPolicy(ctx)
+	switch {
+	case err != nil:
+		log.Warn("could not read the state redis maxmemory-policy; it must be noeviction", "err", err)
+	case policy != "noeviction":
+		log.Warn("the state redis may evict conversations; set maxmemory-policy noeviction", "maxmemory_policy", policy)
+	}
 }
