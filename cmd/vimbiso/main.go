@@ -4,6 +4,7 @@
 //	vimbiso dev     the bot with mock WhatsApp, mock CredEx and an embedded Redis
 //	vimbiso mock    the two mocks alone, in front of a separate vimbiso serve
 //	vimbiso chat    act as a WhatsApp user against a running mock
+//	vimbiso flows   print the conversation's state machines as diagrams
 //	vimbiso health  check a running server, for container health checks
 package main
 
@@ -24,6 +25,8 @@ Usage:
   vimbiso mock [flags]    run the mock WhatsApp and mock CredEx alone, in front of vimbiso serve
   vimbiso chat [flags] MESSAGE
                           send MESSAGE as a WhatsApp user through the mock and print the replies
+  vimbiso flows [--format mermaid|dot|markdown] [--flow NAME]
+                          print the conversation's state machines as diagrams
   vimbiso health [--url URL]
                           check a running server's /healthz (for container health checks)
 
@@ -54,6 +57,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runChat(ctx, args[1:], stdout, stderr)
 	case "health":
 		return runHealth(ctx, args[1:], stdout, stderr)
+	case "flows":
+		return runFlows(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usageText)
 		return 0
