@@ -141,8 +141,12 @@ func (c *Conversation) MarkDashboardStale() { c.dashStale = true }
 // Sent records a reply that the Graph API accepted with the given message
 // id. A tap counts only on the last interactive message, so that an older
 // screen's button never acts on a newer one.
+//
+// A message whose ids all work from any state (a notification's accept and
+// decline buttons, the dashboard menu) is not recorded, so that it never
+// makes the buttons of the screen the member is on stale.
 func (c *Conversation) Sent(r vimbiso.Reply, messageID string) {
-	if !r.Interactive() {
+	if !r.Interactive() || onlyGlobalChoices(r.ChoiceIDs()) {
 		return
 	}
 	c.snap.LastInteractiveID = messageID

@@ -34,9 +34,11 @@ func loginFlow() flow {
 		name: "login",
 		transitions: []Transition{
 			{EventLoginStarted, nil, StateLogin},
-			{EventMemberFound, []State{StateLogin}, StateDashboard},
-			{EventAccountChoiceNeeded, []State{StateLogin}, StateAccountPick},
-			{EventMemberUnknown, []State{StateLogin}, StateRegWelcome},
+			// The dashboard and the picker log in again themselves when
+			// their data is missing or out of date.
+			{EventMemberFound, []State{StateLogin, StateDashboard, StateAccountPick}, StateDashboard},
+			{EventAccountChoiceNeeded, []State{StateLogin, StateDashboard, StateAccountPick}, StateAccountPick},
+			{EventMemberUnknown, []State{StateLogin, StateDashboard, StateAccountPick}, StateRegWelcome},
 			{EventSessionEnded, nil, StateNoSession},
 		},
 		screens: map[State]screen{
