@@ -65,7 +65,15 @@ func (a *conversationActor) run(ctx context.Context, out fsm.Output) {
 		if out.Call == nil {
 			return
 		}
-		res := a.call(ctx, *out.Call)
+		var res vimbiso.Result
+		if out.Call.Op.Mutates() && !a.saveIntent(ctx) {
+			// Without the intent on record a crash could repeat the
+			// mutation, so it is not made; the member is told the outcome
+			// is unknown rather than that it failed.
+			res = vimbiso.Result{Op: out.Call.Op, Outcome: vimbiso.OutcomeUnavailable}
+		} else {
+			res = a.call(ctx, *out.Call)
+		}
 		out = a.conv.Step(vimbiso.Input{Kind: vimbiso.InputResult, Result: &res}, a.cfg.Now())
 	}
 	a.log.Error("conversation asked for too many calls in one turn", "state", a.conv.State())
@@ -114,6 +122,19 @@ func (a *conversationActor) call(ctx context.Context, c vimbiso.Call) vimbiso.Re
 		return login
 	}
 	return a.do(ctx, c)
+}
+
+// saveIntent saves the snapshot, with the intent the conversation just
+// recorded, before a CredEx mutation: the one extra Redis round trip of a
+// turn that moves money. The input stays in the inbox until the turn ends.
+func (a *conversationActor) saveIntent(ctx context.Context) bool {
+	snap := a.conv.Snapshot()
+	if err := a.deps.Store.Save(ctx, a.user, &snap, a.token); err != nil {
+		a.log.Error("saving the intent before a mutation failed", "state", a.conv.State(), "err", err)
+		return false
+	}
+	a.conv.SetVersion(snap.Version)
+	return true
 }
 
 func (a *conversationActor) do(ctx context.Context, c vimbiso.Call) vimbiso.Result {

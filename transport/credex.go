@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -44,6 +45,13 @@ type CredExConfig struct {
 	// Sleep waits between attempts and returns early with an error when ctx
 	// ends. Tests replace it; the default uses a timer.
 	Sleep func(context.Context, time.Duration) error
+	// Budget, when set, is asked for a token before every request, retries
+	// included, and the client waits as long as it says. A request whose
+	// wait would pass ctx's deadline is not made: the call returns
+	// OutcomeRateLimited. A failing Budget is logged and ignored.
+	Budget CredExBudget
+	// Logger receives the failures of Budget; slog.Default() when nil.
+	Logger *slog.Logger
 }
 
 // CredExClient calls the CredEx core API. It is safe for concurrent use.
@@ -53,6 +61,7 @@ type CredExClient struct {
 	cfg     CredExConfig
 	hc      *http.Client
 	metrics *Metrics
+	budget  *budgetGate // nil without cfg.Budget
 }
 
 // NewCredExClient returns a client. A nil hc gets http.DefaultClient's
@@ -70,7 +79,7 @@ func NewCredExClient(cfg CredExConfig, hc *http.Client, m *Metrics) *CredExClien
 	if hc == nil {
 		hc = &http.Client{}
 	}
-	return &CredExClient{cfg: cfg, hc: hc, metrics: m}
+	return &CredExClient{cfg: cfg, hc: hc, metrics: m, budget: newBudgetGate(cfg, m)}
 }
 
 // Do makes one call with the retries CredEx's rules allow. A call is tried
@@ -105,6 +114,9 @@ func (c *CredExClient) call(ctx context.Context, token string, call vimbiso.Call
 	newest := ""
 	rateLimited, readRepeated := 0, false
 	for {
+		if limited, ok := c.budget.take(ctx, call); !ok {
+			return limited, newest
+		}
 		a, err := c.exchange(ctx, token, call, payload)
 		if t := a.token(); t != "" {
 			newest = t

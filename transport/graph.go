@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -21,35 +22,44 @@ const maxResponseBytes = 1 << 20
 // defaultHTTPTimeout is used when a client is built without an http.Client.
 const defaultHTTPTimeout = 15 * time.Second
 
-// GraphClient sends WhatsApp messages through Meta's Graph API. It is safe
-// for concurrent use.
+// GraphClient sends WhatsApp messages through Meta's Graph API, with the
+// retries, rate limits and token health of graph_retry.go. It is safe for
+// concurrent use.
 type GraphClient struct {
 	baseURL string
 	token   string
 	hc      *http.Client
 	metrics *Metrics
+	log     *slog.Logger
+	sleep   func(context.Context, time.Duration) error
+	now     func() time.Time
+	jitter  func(time.Duration) time.Duration
+	limits  *sendLimits
+	health  tokenHealth
 }
 
 // NewGraphClient returns a client for baseURL, the Graph API root with its
 // version ("https://graph.facebook.com/v21.0/"); a missing final slash is
 // added. A nil hc gets a client with a 15-second timeout; a nil m records
-// no metrics.
+// no metrics. It sends at most DefaultSendRate messages per second per
+// business number; NewGraphClientWithOptions sets another rate.
 func NewGraphClient(baseURL, accessToken string, hc *http.Client, m *Metrics) *GraphClient {
-	if !strings.HasSuffix(baseURL, "/") {
-		baseURL += "/"
-	}
-	if hc == nil {
-		hc = &http.Client{Timeout: defaultHTTPTimeout}
-	}
-	return &GraphClient{baseURL: baseURL, token: accessToken, hc: hc, metrics: m}
+	return NewGraphClientWithOptions(baseURL, accessToken, GraphOptions{HTTPClient: hc, Metrics: m})
 }
 
 // Send sends r from the business number from (its phone_number_id) to the
 // user: to.WaID, or bsuid when the user has no phone number. It returns the
 // wamid Meta gave the message, which is empty only when Meta's 200 response
-// lacked it. A refusal by Meta returns a *vimbiso.SendError; a failure to
-// reach Meta wraps vimbiso.ErrUnavailable. A reply that Meta would refuse
-// (no buttons, more than 10 rows...) is not sent and returns an error.
+// lacked it. Send waits for the number's send rate and repeats the request
+// after the refusals that graph_retry.go lists as temporary. A refusal that
+// remains returns a *vimbiso.SendError; a failure to reach Meta, or a rate
+// limit that cannot be waited out before ctx's deadline, wraps
+// vimbiso.ErrUnavailable. A reply that Meta would refuse (no buttons, more
+// than 10 rows...) is not sent and returns an error.
+//
+// NOTE: a request that got no response (connection reset, timeout) is not
+// repeated, because Meta may have accepted it and the Graph API has no
+// idempotency key.
 func (g *GraphClient) Send(ctx context.Context, from string, to vimbiso.User, bsuid string, r vimbiso.Reply) (string, error) {
 	body, err := messageBody(to, bsuid, r)
 	if err != nil {
@@ -61,7 +71,8 @@ func (g *GraphClient) Send(ctx context.Context, from string, to vimbiso.User, bs
 			ID string `json:"id"`
 		} `json:"messages"`
 	}
-	if err := g.send(ctx, from, string(r.Kind), body, &result); err != nil {
+	out := outbound{from: from, to: recipient(to, bsuid), kind: string(r.Kind), retry: true}
+	if err := g.send(ctx, out, body, &result); err != nil {
 		return "", err
 	}
 	if len(result.Messages) == 0 {
@@ -72,21 +83,14 @@ func (g *GraphClient) Send(ctx context.Context, from string, to vimbiso.User, bs
 
 // MarkRead marks the user's message messageID as read, and shows the typing
 // indicator until our next message (at most 25 seconds) when typing is set.
+// It waits for the number's send rate but makes one attempt only: a failure
+// costs the blue ticks, and retrying would delay the reply that follows.
 func (g *GraphClient) MarkRead(ctx context.Context, from, messageID string, typing bool) error {
 	body := outRead{MessagingProduct: "whatsapp", Status: "read", MessageID: messageID}
 	if typing {
 		body.TypingIndicator = &outTyping{Type: "text"}
 	}
-	return g.send(ctx, from, "read", body, nil)
-}
-
-// send posts one request to <base><from>/messages. It is the place for the
-// retry policy of Meta's error codes.
-//
-// TODO: retry by error code (4 and 80007 with backoff, 130429, 131000,
-// 131056 after 6 s, 5xx); every request is made once for now.
-func (g *GraphClient) send(ctx context.Context, from, kind string, body, result any) error {
-	return g.sendOnce(ctx, from, kind, body, result)
+	return g.send(ctx, outbound{from: from, kind: "read"}, body, nil)
 }
 
 func (g *GraphClient) sendOnce(ctx context.Context, from, kind string, body, result any) error {

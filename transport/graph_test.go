@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -45,8 +46,12 @@ func startGraph(t *testing.T, status int, answer string) (*graphStandIn, *GraphC
 	g := &graphStandIn{status: status, answer: answer, header: http.Header{}}
 	srv := httptest.NewServer(http.HandlerFunc(g.serve))
 	t.Cleanup(srv.Close)
-	// No trailing slash: the client must add it.
-	return g, NewGraphClient(srv.URL+"/v21.0", testAccessToken, srv.Client(), nil)
+	// No trailing slash: the client must add it. The fake clock keeps the
+	// retries of refusals from waiting in real time.
+	clock := newFakeClock()
+	return g, NewGraphClientWithOptions(srv.URL+"/v21.0", testAccessToken, GraphOptions{
+		HTTPClient: srv.Client(), Logger: slog.New(slog.DiscardHandler), Sleep: clock.Sleep, Now: clock.Now,
+	})
 }
 
 func (g *graphStandIn) serve(w http.ResponseWriter, r *http.Request) {

@@ -47,6 +47,7 @@ var errorStatuses = []struct {
 	{errBodyTooLarge, http.StatusRequestEntityTooLarge, "Request body too large", "payload_too_large"},
 	{errMissingSignature, http.StatusUnauthorized, "Missing webhook signature", "signature_validation"},
 	{errInvalidSignature, http.StatusUnauthorized, "Invalid webhook signature", "signature_validation"},
+	{errInvalidAPIKey, http.StatusUnauthorized, "Invalid API key", "authentication"},
 	{errVerifyTokenDenied, http.StatusForbidden, "Verification failed", "authentication"},
 	{errNotReady, http.StatusServiceUnavailable, "Not ready", "not_ready"},
 	{errReadBody, http.StatusBadRequest, "Could not read request body", "processing_error"},

@@ -20,6 +20,9 @@ type Metrics struct {
 	graphSends      *prometheus.CounterVec
 	credexCalls     *prometheus.CounterVec
 	credexDuration  *prometheus.HistogramVec
+	graphRetries    *prometheus.CounterVec
+	rateLimitWaits  *prometheus.CounterVec
+	rateLimitWait   *prometheus.HistogramVec
 }
 
 // NewMetrics creates the transport metrics and registers them on reg. A nil
@@ -59,10 +62,24 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help:    "Duration of single CredEx HTTP requests (each attempt), by endpoint.",
 			Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15},
 		}, []string{"endpoint"}),
+		graphRetries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "vimbiso_graph_retries_total",
+			Help: "Graph API requests repeated after a refusal, by the Meta error code that caused the repeat (or http_5xx, http_429).",
+		}, []string{"code"}),
+		rateLimitWaits: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "vimbiso_rate_limit_waits_total",
+			Help: "Requests held back by one of our rate limiters before they were sent, by limiter (graph_send, graph_pair, credex).",
+		}, []string{"limiter"}),
+		rateLimitWait: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "vimbiso_rate_limit_wait_seconds",
+			Help:    "Time a request was held back by one of our rate limiters, by limiter. Requests that went out at once are not observed.",
+			Buckets: []float64{0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60},
+		}, []string{"limiter"}),
 	}
 	if reg != nil {
 		reg.MustRegister(m.webhookRequests, m.inboundMessages, m.statuses, m.webhookErrors,
-			m.skippedChanges, m.graphSends, m.credexCalls, m.credexDuration)
+			m.skippedChanges, m.graphSends, m.credexCalls, m.credexDuration,
+			m.graphRetries, m.rateLimitWaits, m.rateLimitWait)
 	}
 	return m
 }
@@ -120,5 +137,21 @@ func (m *Metrics) credexCall(endpoint, outcome string) {
 func (m *Metrics) credexRequest(endpoint string, d time.Duration) {
 	if m != nil {
 		m.credexDuration.WithLabelValues(endpoint).Observe(d.Seconds())
+	}
+}
+
+// graphRetry counts a repeated Graph request. label is one of the fixed
+// retry classes of graph_retry.go.
+func (m *Metrics) graphRetry(label string) {
+	if m != nil {
+		m.graphRetries.WithLabelValues(label).Inc()
+	}
+}
+
+// rateLimited counts a request that limiter held back for d.
+func (m *Metrics) rateLimited(limiter string, d time.Duration) {
+	if m != nil {
+		m.rateLimitWaits.WithLabelValues(limiter).Inc()
+		m.rateLimitWait.WithLabelValues(limiter).Observe(d.Seconds())
 	}
 }

@@ -68,6 +68,11 @@ func newBot(cfg Config, store *persistence.Store, log *slog.Logger) *bot {
 		Gatherer:       registry,
 	}, in, readiness{store}, metrics)
 
+	front.HandleCallbacks(transport.CallbackConfig{
+		APIKey:        cfg.ClientAPIKey,
+		WebhookSecret: cfg.CredExWebhookSecret,
+	}, &callbacks{store: store, router: router, phoneNumberID: cfg.PhoneNumberID, log: log, now: time.Now})
+
 	return &bot{cfg: cfg, log: log, store: store, system: system, router: router, registry: registry, front: front}
 }
 

@@ -107,8 +107,7 @@ func startMocks(f devFlags, log *slog.Logger) (*mocks, error) {
 // pointAt tells the mocks where the bot is.
 func (m *mocks) pointAt(botURL string) {
 	m.whatsapp.SetBotURL(botURL)
-	// TODO: point the mock CredEx callbacks at botURL+"/credex/webhook"
-	// once the bot serves that endpoint.
+	m.credex.SetWebhookURL(botURL + "/credex/webhook")
 }
 
 func (m *mocks) stop(log *slog.Logger) {
