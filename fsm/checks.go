@@ -21,6 +21,9 @@ func (c *Conversation) handleInput(t *turn, in vimbiso.Input) {
 	if c.late(t, in) {
 		return
 	}
+	if c.startReconcile(t, in) {
+		return
+	}
 
 	live := c.hasSession(t.now)
 	recent := !c.snap.LastInputAt.IsZero() && t.now.Sub(c.snap.LastInputAt) < lateReplyWindow

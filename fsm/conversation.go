@@ -69,7 +69,10 @@ type Conversation struct {
 
 	awaiting vimbiso.CallOp // the call whose Result the current state waits for
 	turnID   string         // message id of the input that started the turn
-	turn     *turn          // set during Step, for the looplab enter callback
+	// reconciling holds the input that waits while an open intent is
+	// checked against a fresh dashboard.
+	reconciling *vimbiso.Input
+	turn        *turn // set during Step, for the looplab enter callback
 }
 
 var (
@@ -184,6 +187,10 @@ func (c *Conversation) handleResult(t *turn, r *vimbiso.Result) {
 		return // an answer nobody waits for any more
 	}
 	c.awaiting = ""
+	if c.reconciling != nil {
+		c.finishReconcile(t, r)
+		return
+	}
 	if r.Outcome == vimbiso.OutcomeUnauthorized {
 		// CredEx refused the token twice, with a fresh login in between.
 		// Authentication runs before CredEx's handlers, so nothing was done.

@@ -368,9 +368,7 @@ func memberHandleIsPhone(s string) bool {
 // that a crash before the response is reconciled instead of repeated. The
 // state's result function clears the Intent.
 func callAccountChange(t *turn, c vimbiso.Call) {
-	t.call(c)
-	made := *t.out.Call
-	t.c.snap.Intent = &vimbiso.Intent{Key: made.IdempotencyKey, Call: made, At: t.now}
+	t.call(c) // records the intent
 }
 
 // loginIfNoDashboard starts a LOGIN when the dashboard is missing (a session

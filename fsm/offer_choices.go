@@ -188,8 +188,7 @@ func inputOfferChoice(t *turn, in vimbiso.Input) Event {
 // as the snapshot's intent first so that a crash is reconciled instead of
 // repeated.
 func callOfferMutation(t *turn, call vimbiso.Call) {
-	t.call(call)
-	t.c.snap.Intent = &vimbiso.Intent{Key: t.out.Call.IdempotencyKey, Call: *t.out.Call, At: t.now}
+	t.call(call) // records the intent
 }
 
 // useAnswerDashboard stores the full dashboard an answer carried, or marks

@@ -225,8 +225,8 @@ func sendOffer(t *turn, secured bool) Event {
 		t.c.repeatWith(t, msgLate)
 		return ""
 	}
-	// NOTE: nothing yet reconciles an intent left open by a crash (reading
-	// pendingOutData), so the member is sent to check Outgoing instead.
+	// The conversation reconciles an intent left open by a crash before
+	// any input reaches a state, so this is a guard only.
 	if it := t.c.snap.Intent; it != nil && it.Call.Op == vimbiso.CallCreateCredex {
 		t.c.snap.Intent = nil
 		t.c.dashStale = true
@@ -244,8 +244,7 @@ func sendOffer(t *turn, secured bool) Event {
 	if !secured {
 		offer.DueDate = f.DueDate
 	}
-	t.call(vimbiso.Call{Op: vimbiso.CallCreateCredex, Offer: offer})
-	t.c.snap.Intent = &vimbiso.Intent{Key: t.out.Call.IdempotencyKey, Call: *t.out.Call, At: t.now}
+	t.call(vimbiso.Call{Op: vimbiso.CallCreateCredex, Offer: offer}) // records the intent
 	return ""
 }
 

@@ -341,24 +341,6 @@ func TestSecuredOfferLateConfirm(t *testing.T) {
 	}
 }
 
-func TestSecuredOfferOpenIntent(t *testing.T) {
-	s := aliceOnPersonal(t, newOfferFake(), true)
-	s.reachConfirm()
-	// An earlier createCredex has no recorded result, as after a crash.
-	s.conv.snap.Intent = &vimbiso.Intent{Key: "k", Call: vimbiso.Call{Op: vimbiso.CallCreateCredex}, At: s.now}
-	s.do("tap offer_send")
-
-	if n := s.countCalls(vimbiso.CallCreateCredex); n != 0 {
-		t.Errorf("createCredex calls = %d, want 0 while an earlier one is unresolved", n)
-	}
-	if !strings.HasPrefix(s.lastBody(), msgUnsureOffer) {
-		t.Errorf("reply = %q, want E_UNSURE_OFFER on the dashboard", s.lastBody())
-	}
-	if s.conv.Snapshot().Intent != nil {
-		t.Error("intent still open")
-	}
-	s.wantState(StateDashboard)
-}
 
 func TestSecuredOfferRefreshesStaleDashboard(t *testing.T) {
 	s := aliceOnPersonal(t, newOfferFake(), true)

@@ -38,9 +38,15 @@ func (t *turn) interactive(r vimbiso.Reply, full string) {
 
 // call asks the caller to make a CredEx request; its answer comes back to
 // the current state's result function.
+//
+// A mutation is recorded first as the snapshot's intent, with the
+// outgoing offers it could add to, so that after a crash the conversation
+// can tell whether CredEx carried it out before it would call again. The
+// state's result function clears the intent.
 func (t *turn) call(c vimbiso.Call) {
 	if c.Op.Mutates() {
 		c.IdempotencyKey = t.idempotencyKey(c.Op)
+		t.c.snap.Intent = &vimbiso.Intent{Key: c.IdempotencyKey, Call: c, At: t.now, Before: t.pendingOutIDs(c)}
 	}
 	t.out.Call = &c
 	t.c.awaiting = c.Op

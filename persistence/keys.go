@@ -10,7 +10,7 @@ import (
 //
 // Per-user keys carry the hash tag {<phone_number_id>:<wa_id>}, so that the
 // Lua scripts, which touch several keys of one user, run on one Redis
-// Cluster slot. Global keys are used only outside scripts.
+// Cluster slot. Global keys are used outside scripts, or alone in one.
 //
 //	key                                   redis  type    owner (writer)           expiry
 //	vimbiso:{pn:wa}:inbox                 state  stream  Accept adds, Save XDELs  none: deleted by Save once empty
@@ -23,6 +23,7 @@ import (
 //	vimbiso:business:<wa_id>              state  string  Accept, SetLastBusinessNumber  90 days; overwritten
 //	vimbiso:account:<account_id>:users    state  zset    IndexAccounts            SessionTTL, renewed by IndexAccounts; members expire by score
 //	vimbiso:claim:<id>                    state  string  ClaimOnce                the ttl of the claim
+//	vimbiso:credex:budget                 state  zset    TakeCredExToken          1 min after the latest reservation, renewed by TakeCredExToken
 //
 // The snapshot hash has two fields: v, the version (a count of saves), and
 // d, the snapshot as compact JSON. The inbox stream entries have one field,
@@ -32,7 +33,10 @@ import (
 const prefix = "vimbiso:"
 
 // Global keys.
-const keyPending = prefix + "pending"
+const (
+	keyPending      = prefix + "pending"
+	keyCredExBudget = prefix + "credex:budget" // the only key of takeBudgetScript
+)
 
 // userKeys are the state keys of one user, all on one cluster slot.
 type userKeys struct {

@@ -46,7 +46,7 @@ type CredExConfig struct {
 	// ends. Tests replace it; the default uses a timer.
 	Sleep func(context.Context, time.Duration) error
 	// Budget, when set, is asked for a token before every request, retries
-	// included, and the client waits as long as it says. A request whose
+	// included, and the client waits the duration it returns. A request whose
 	// wait would pass ctx's deadline is not made: the call returns
 	// OutcomeRateLimited. A failing Budget is logged and ignored.
 	Budget CredExBudget

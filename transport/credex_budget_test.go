@@ -18,8 +18,8 @@ import (
 	"github.com/vimbisopay/vimbiso"
 )
 
-// scriptedBudget answers Take with its waits in order, repeating the last,
-// or with err when set, and counts the calls.
+// scriptedBudget returns its waits from Take in order, repeating the last,
+// or err when set, and counts the calls.
 type scriptedBudget struct {
 	mu    sync.Mutex
 	waits []time.Duration

@@ -52,9 +52,9 @@ func NewGraphClient(baseURL, accessToken string, hc *http.Client, m *Metrics) *G
 // wamid Meta gave the message, which is empty only when Meta's 200 response
 // lacked it. Send waits for the number's send rate and repeats the request
 // after the refusals that graph_retry.go lists as temporary. A refusal that
-// remains returns a *vimbiso.SendError; a failure to reach Meta, or a rate
-// limit that cannot be waited out before ctx's deadline, wraps
-// vimbiso.ErrUnavailable. A reply that Meta would refuse (no buttons, more
+// remains returns a *vimbiso.SendError. A failure to reach Meta wraps
+// vimbiso.ErrUnavailable, and so does a rate-limit wait that would pass
+// ctx's deadline. A reply that Meta would refuse (no buttons, more
 // than 10 rows...) is not sent and returns an error.
 //
 // NOTE: a request that got no response (connection reset, timeout) is not

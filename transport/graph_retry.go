@@ -22,7 +22,7 @@ import (
 //	130429                     throughput per number       retry after 1 s, up to 3 times
 //	4, 80007                   API calls per app           retry after 1 s, 2 s, 4 s
 //	131000                     unknown error               retry once after 1 s
-//	131056                     pair rate (number → user)   hold that user 6 s, retry up to 3 times
+//	131056                     pair rate (number → user)   hold every send to that user 6 s, retry up to 3 times
 //	HTTP 5xx, unlisted code    Meta side problem           retry after 1 s, 2 s, 4 s
 //	HTTP 429 without a code    rate limit                  retry after 1 s, 2 s, 4 s
 //	0, 190                     access token rejected       one attempt; Degraded reports it
@@ -72,8 +72,8 @@ type GraphOptions struct {
 	// SendRate is the number of messages per second sent from one business
 	// number (WHATSAPP_SEND_RATE); DefaultSendRate when 0 or less. Up to
 	// one second's worth may go out at once, so a one-second span can see
-	// up to twice the rate; Meta answers a breach with 130429, which is
-	// retried.
+	// up to twice the rate. Meta rejects a breach with 130429, which the
+	// client retries.
 	SendRate int
 	// Sleep waits between attempts and returns early with ctx's error when
 	// ctx ends. Tests replace it, together with Now; the default uses a
@@ -126,12 +126,13 @@ func (g *GraphClient) Degraded() error {
 	return g.health.get()
 }
 
-// outbound is one request to <base><from>/messages as the policy sees it.
+// outbound describes one request to <base><from>/messages for the send
+// policy.
 type outbound struct {
 	from  string
 	to    string // the addressee (wa_id or business-scoped id); "" for read receipts
 	kind  string // metric label: the reply kind or "read"
-	retry bool   // false: one attempt whatever Meta answers
+	retry bool   // false: one attempt whatever Meta returns
 }
 
 // holdKey returns the key of the pair-rate hold of the addressee, or "" when
@@ -145,11 +146,11 @@ func (o outbound) holdKey() string {
 
 // send makes the request, waiting for the number's send rate and any
 // pair-rate hold of the addressee first, and repeats it as the table at the
-// top of this file says. It returns the last refusal when it gives up, or
+// top of this file lists. It returns the last refusal when it gives up, or
 // the wait's error when the rate limit or the hold cannot be waited out
 // before ctx ends.
 func (g *GraphClient) send(ctx context.Context, out outbound, body, result any) error {
-	retries := make(map[string]int)
+	var retries map[string]int // by retryRule.label; made on the first retry
 	total := 0
 	for {
 		if err := g.awaitTurn(ctx, out); err != nil {
@@ -169,6 +170,9 @@ func (g *GraphClient) send(ctx context.Context, out outbound, body, result any) 
 		if !out.retry || retries[rule.label] >= rule.retries || total >= maxSendRetries {
 			return refusal
 		}
+		if retries == nil {
+			retries = make(map[string]int)
+		}
 		retries[rule.label]++
 		total++
 		if !g.backOff(ctx, out, refusal, rule, retries[rule.label]) {
@@ -177,8 +181,9 @@ func (g *GraphClient) send(ctx context.Context, out outbound, body, result any) 
 	}
 }
 
-// noteRefusal records what a refusal says about the service: a rejected
-// token degrades the client, and a pair-rate refusal holds the addressee.
+// noteRefusal records the effects of a refusal on later requests: a
+// rejected token degrades the client, and a pair-rate refusal holds the
+// addressee.
 func (g *GraphClient) noteRefusal(out outbound, refusal *vimbiso.SendError, rule retryRule) {
 	if rule.token {
 		g.health.degrade(g.log, refusal, g.now())
@@ -245,7 +250,7 @@ func (g *GraphClient) waitFor(ctx context.Context, limiter string, d time.Durati
 	return nil
 }
 
-// retryRule is how one class of refusal is retried.
+// retryRule is the retry policy of one class of refusal.
 type retryRule struct {
 	label   string        // metric label: the code, or http_5xx / http_429
 	retries int           // repeats allowed; 0 for none
@@ -305,6 +310,8 @@ func ruleFor(e *vimbiso.SendError) retryRule {
 	case e.Details != "":
 		// A Meta error object whose code is 0 (AuthException): the
 		// decoder fills Details only from Meta's error object.
+		// NOTE: the mock cannot return code 0, so only the 401 branch
+		// above is tested.
 		return tokenRule
 	}
 	return retryRule{}
@@ -400,7 +407,7 @@ func (l *sendLimits) hold(key string, now time.Time, d time.Duration) {
 	}
 }
 
-// holdLeft returns how long sends to key are still held at now, and forgets
+// holdLeft returns how long sends to key are still held at now, and deletes
 // a hold that has passed.
 func (l *sendLimits) holdLeft(key string, now time.Time) time.Duration {
 	if key == "" {
@@ -419,7 +426,8 @@ func (l *sendLimits) holdLeft(key string, now time.Time) time.Duration {
 	return until.Sub(now)
 }
 
-// sweepLocked forgets the holds that have passed at now.
+// sweepLocked deletes the holds that have passed at now. The caller holds
+// l.mu.
 func (l *sendLimits) sweepLocked(now time.Time) {
 	for key, until := range l.holds {
 		if !until.After(now) {

@@ -24,7 +24,7 @@ import (
 // mockAccessToken is the token the mock Graph API accepts by default.
 const mockAccessToken = "dev-access-token"
 
-// fakeClock is the time of a GraphClient under test. Now stands still
+// fakeClock is the time of a GraphClient under test. Now stays fixed
 // until Sleep moves it on by the duration asked, and every Sleep is
 // recorded. onSleep, when set, runs first and may block or fail the sleep.
 type fakeClock struct {
@@ -402,7 +402,7 @@ func TestGraphWrongTokenOneAttempt(t *testing.T) {
 	})
 	to := vimbiso.User{PhoneNumberID: testPhoneNumberID, WaID: alicePhone}
 
-	// The mock answers a wrong token with HTTP 401 and code 190, before it
+	// The mock rejects a wrong token with HTTP 401 and code 190 before it
 	// records anything, so the requests are counted on the client's side.
 	for i := range 3 {
 		_, err := wrong.Send(context.Background(), testPhoneNumberID, to, "", vimbiso.Text("hello"))
@@ -570,7 +570,10 @@ func TestGraphSendRatePerNumber(t *testing.T) {
 	if err := send(ctx, numberA); !errors.Is(err, vimbiso.ErrUnavailable) {
 		t.Errorf("send past the deadline: error = %v, want vimbiso.ErrUnavailable", err)
 	}
-	if n := len(g.requests); n != 7 {
+	g.mu.Lock()
+	n := len(g.requests)
+	g.mu.Unlock()
+	if n != 7 {
 		t.Errorf("stand-in got %d requests, want 7", n)
 	}
 	if err := send(context.Background(), numberA); err != nil {

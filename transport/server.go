@@ -70,6 +70,11 @@ type ServerConfig struct {
 	Logger         *slog.Logger     // slog.Default() when nil
 	// Gatherer, when set, is served at GET /metrics.
 	Gatherer prometheus.Gatherer
+	// Degraded, when set, reports a fault that operators must fix but that
+	// must not take the node out of the load balancer, such as a refused
+	// Graph API token: inputs are still stored and processed. /readyz
+	// answers 200 with status "degraded" and the reason.
+	Degraded Checker
 }
 
 // Server is the HTTP front end: the WhatsApp webhook, health and metrics.
@@ -268,6 +273,14 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request, _ httprouter.Par
 		defer cancel()
 		if err := s.ready.Ready(ctx); err != nil {
 			s.refuse(w, routeReady, fmt.Errorf("%w: %w", errNotReady, err), err.Error())
+			return
+		}
+	}
+	if s.cfg.Degraded != nil {
+		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
+		defer cancel()
+		if err := s.cfg.Degraded.Ready(ctx); err != nil {
+			writeJSON(w, http.StatusOK, map[string]string{"status": "degraded", "reason": err.Error()})
 			return
 		}
 	}

@@ -37,11 +37,18 @@ func newBot(cfg Config, store *persistence.Store, log *slog.Logger) *bot {
 	metrics := transport.NewMetrics(registry)
 
 	httpClient := &http.Client{Timeout: 30 * time.Second}
-	graph := transport.NewGraphClient(cfg.WhatsAppURL, cfg.AccessToken, httpClient, metrics)
+	graph := transport.NewGraphClientWithOptions(cfg.WhatsAppURL, cfg.AccessToken, transport.GraphOptions{
+		HTTPClient: httpClient, Metrics: metrics, Logger: log, SendRate: cfg.SendRate,
+	})
 	credex := transport.NewCredExClient(transport.CredExConfig{
 		BaseURL:         cfg.CredExURL,
 		APIKey:          cfg.ClientAPIKey,
 		RateLimitBypass: cfg.CredExRateLimitBypass,
+		Logger:          log,
+		// One budget for every node: CredEx counts calls per client IP.
+		Budget: transport.CredExBudgetFunc(func(ctx context.Context) (time.Duration, error) {
+			return store.TakeCredExToken(ctx, cfg.CredExRateLimit)
+		}),
 	}, httpClient, metrics)
 
 	system := actors.NewSystem(log)
@@ -66,6 +73,7 @@ func newBot(cfg Config, store *persistence.Store, log *slog.Logger) *bot {
 		PhoneNumberIDs: cfg.PhoneNumberIDs,
 		Logger:         log,
 		Gatherer:       registry,
+		Degraded:       graph,
 	}, in, readiness{store}, metrics)
 
 	front.HandleCallbacks(transport.CallbackConfig{

@@ -41,6 +41,9 @@ func devBotConfig(botAddr, whatsappURL, credexURL string) (Config, error) {
 		// Replaced by the embedded Redis when the shell sets no Redis URL.
 		"REDIS_STATE_URL": firstSet(os.Getenv("REDIS_STATE_URL"), os.Getenv("REDIS_URL"), "redis://embedded:6379/0"),
 		"REDIS_URL":       os.Getenv("REDIS_URL"),
+		// The mock CredEx has no rate limit unless asked for one; the
+		// production default of 30 calls a minute would only slow dev down.
+		"CREDEX_RATE_LIMIT": firstSet(os.Getenv("CREDEX_RATE_LIMIT"), "100000"),
 	}
 	// Settings that only tune the bot may come from the shell.
 	for _, name := range []string{"SESSION_TTL", "BOT_TIMEZONE", "IDLE_TIMEOUT", "DEDUPE_TTL", "LOG_LEVEL", "SUPPORT_CONTACT", "TERMS_URL"} {

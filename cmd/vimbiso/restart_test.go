@@ -56,6 +56,7 @@ func (s *stack) startServe(t *testing.T, bin, addr string) *serveProcess {
 		"WHATSAPP_VERIFY_TOKEN="+devVerifyToken,
 		"REDIS_STATE_URL="+s.redis.URL,
 		"REDIS_URL=",
+		"CREDEX_RATE_LIMIT=100000",
 	)
 	p := &serveProcess{cmd: cmd, log: &strings.Builder{}}
 	cmd.Stdout, cmd.Stderr = p.log, p.log

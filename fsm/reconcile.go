@@ -1,0 +1,141 @@
+package fsm
+
+import (
+	"slices"
+	"strings"
+
+	vimbiso "github.com/vimbisopay/vimbiso"
+)
+
+// beforePrefix is how much of each pending offer id an intent keeps: enough
+// to tell the offers of one account apart, little enough to keep the
+// snapshot small.
+const beforePrefix = 12
+
+// maxBefore bounds the ids an intent keeps. An account with more pending
+// offers reconciles by amount and receiver alone, which can mistake an
+// older identical offer for the new one.
+const maxBefore = 20
+
+// pendingOutIDs returns the prefixes of the issuer's pending offer ids for
+// a createCredex call, and nil for any other call.
+func (t *turn) pendingOutIDs(c vimbiso.Call) []string {
+	if c.Op != vimbiso.CallCreateCredex || c.Offer == nil {
+		return nil
+	}
+	account, ok := t.c.dash.Account(c.Offer.IssuerAccountID)
+	if !ok {
+		return nil
+	}
+	ids := []string{}
+	for _, o := range account.PendingOut {
+		if len(ids) == maxBefore {
+			break
+		}
+		ids = append(ids, idPrefix(o.CredexID))
+	}
+	return ids
+}
+
+func idPrefix(id string) string {
+	if len(id) > beforePrefix {
+		return id[:beforePrefix]
+	}
+	return id
+}
+
+// startReconcile begins a turn whose snapshot still holds an intent: the
+// previous attempt stopped (a crash, a timeout) between recording a
+// mutation and learning its outcome. The conversation refreshes the
+// dashboard and decides from it whether CredEx carried the mutation out,
+// before in can act. It reports whether it took the turn over.
+func (c *Conversation) startReconcile(t *turn, in vimbiso.Input) bool {
+	if c.snap.Intent == nil || c.reconciling != nil {
+		return false
+	}
+	held := in
+	c.reconciling = &held
+	t.call(vimbiso.Call{Op: vimbiso.CallLogin, Phone: c.phone})
+	return true
+}
+
+// finishReconcile takes the LOGIN answer of startReconcile, settles the
+// intent, then handles the held input unless it was the very message that
+// made the mutation and the mutation is known to be done.
+func (c *Conversation) finishReconcile(t *turn, r *vimbiso.Result) {
+	held := *c.reconciling
+	c.reconciling = nil
+	intent := c.snap.Intent
+	if !r.OK() || r.Dashboard == nil {
+		// The intent stays open; the member can try again.
+		c.repeatWith(t, msgService)
+		return
+	}
+	t.setDashboard(r.Dashboard)
+	c.snap.Intent = nil
+
+	done, banner := intentOutcome(intent, r.Dashboard)
+	sameMessage := intent.Key == t.idempotencyKey(intent.Call.Op)
+	if done && sameMessage {
+		c.fire(t, t.showDashboard(banner))
+		return
+	}
+	if done {
+		t.setBanner(banner)
+	}
+	c.handleInput(t, held)
+}
+
+// intentOutcome reports whether the dashboard shows the intent's mutation
+// as carried out, and the line that tells the member so.
+func intentOutcome(intent *vimbiso.Intent, d *vimbiso.Dashboard) (bool, string) {
+	call := intent.Call
+	switch call.Op {
+	case vimbiso.CallCreateCredex:
+		if call.Offer == nil {
+			return false, ""
+		}
+		account, ok := d.Account(call.Offer.IssuerAccountID)
+		if !ok {
+			return false, ""
+		}
+		amount := formatAmount(call.Offer.Amount, call.Offer.Denomination)
+		for _, o := range account.PendingOut {
+			if slices.Contains(intent.Before, idPrefix(o.CredexID)) {
+				continue
+			}
+			if strings.TrimPrefix(o.Amount, "-") == amount {
+				return true, "✅ Your offer of " + amount + " to " + o.Counterparty + " went through."
+			}
+		}
+		return false, ""
+	case vimbiso.CallAcceptCredex, vimbiso.CallDeclineCredex, vimbiso.CallCancelCredex:
+		if offerPendingAnywhere(d, call.CredexID) {
+			return false, ""
+		}
+		return true, msgOfferGone
+	case vimbiso.CallAcceptBulk:
+		for _, id := range call.CredexIDs {
+			if offerPendingAnywhere(d, id) {
+				return false, ""
+			}
+		}
+		return true, msgOfferGone
+	}
+	// Authorisations, offer alerts and subscriptions can be asked again:
+	// CredEx refuses a repeat with a clear reason.
+	return false, ""
+}
+
+// offerPendingAnywhere reports whether any account of d still lists the
+// offer as pending, in or out.
+func offerPendingAnywhere(d *vimbiso.Dashboard, credexID string) bool {
+	for _, a := range d.Accounts {
+		for _, o := range slices.Concat(a.PendingIn, a.PendingOut) {
+			if o.CredexID == credexID {
+				return true
+			}
+		}
+	}
+	return false
+}
