@@ -2,8 +2,13 @@
 GO      ?= go
 BIN     ?= bin/vimbiso
 PKGS    ?= ./...
+# How long each fuzz target runs in `make test`; `make fuzz FUZZTIME=5m` digs deeper.
+FUZZTIME ?= 4s
+# package:target pairs of every fuzz target.
+FUZZ_TARGETS = ./transport:FuzzDecodeWebhook ./transport:FuzzDecodeCredExEvent \
+	./fsm:FuzzParseAmount ./fsm:FuzzParseQuick ./fsm:FuzzParseDueDate ./fsm:FuzzQuickCommandStep
 
-.PHONY: help build test test-deps bench lint run docker clean
+.PHONY: help build test test-deps fuzz bench lint run docker clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -11,9 +16,17 @@ help: ## list the targets
 build: ## build the vimbiso binary into bin/
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/vimbiso
 
-test: test-deps ## install what the tests need when missing, then run every test with -race
+test: test-deps ## install what the tests need when missing, then run every test with -race and each fuzz target briefly
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 -timeout 20m $(PKGS)
+	@$(MAKE) --no-print-directory fuzz
+
+fuzz: ## run each fuzz target for FUZZTIME (default 4s) on its seed corpus and new inputs
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	done
 
 test-deps: ## install what the tests need when missing: redis-server, promtool, chromium (Debian packages)
 	@missing=""; \
