@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -215,4 +216,49 @@ func TestActorRecoversStoredInputOnWake(t *testing.T) {
 	h.router.Wake(pending...)
 	h.waitReplies(1)
 	h.waitSaved(alice)
+}
+
+// windowSender refuses every free-form message with 131047, as Meta does
+// when the user's last message is more than 24 hours old.
+type windowSender struct{ recordingSender }
+
+func (s *windowSender) Send(ctx context.Context, from string, u vimbiso.User, bsuid string, r vimbiso.Reply) (string, error) {
+	if r.Kind != vimbiso.ReplyTemplate {
+		return "", &vimbiso.SendError{HTTPStatus: 400, Code: 131047}
+	}
+	return s.recordingSender.Send(ctx, from, u, bsuid, r)
+}
+
+func TestActorSendsTemplateWhenWindowClosed(t *testing.T) {
+	h := newHarness(t, time.Minute)
+	sender := &windowSender{}
+	h.router = NewLocalRouter(NewSystem(slog.New(slog.DiscardHandler)), Config{IdleTimeout: time.Minute},
+		Deps{Store: storeAdapter{h.store}, CredEx: h.credex, Sender: sender})
+
+	// A message from the user opens the window as far as the bot knows.
+	h.router.Deliver(h.accept(alice, "hi"))
+	h.waitSaved(alice)
+
+	now := time.Now()
+	event := vimbiso.Input{Kind: vimbiso.InputEvent, SentAt: now, ReceivedAt: now, Event: &vimbiso.Event{
+		ID: "e1", Kind: vimbiso.EventOfferUpdate, Status: "accepted", Role: "issuer",
+		OfferID: "c1", Amount: "2.00 USD", Counterparty: "Bob Example Personal", MemberName: "Joan Sample",
+	}}
+	got, err := h.store.Accept(context.Background(), []persistence.Incoming{{User: alice, Input: event, DedupeID: "event:e1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.router.Deliver(got[0].Item)
+
+	deadline := time.Now().Add(10 * time.Second)
+	for len(sender.replies()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond) // the actor works on its own goroutine
+	}
+	replies := sender.replies()
+	if len(replies) != 1 || replies[0].Kind != vimbiso.ReplyTemplate {
+		t.Fatalf("sent = %+v, want one template in place of the refused text", replies)
+	}
+	if params := replies[0].Template.Params; len(params) != 2 || !strings.Contains(params[1], "accepted") {
+		t.Errorf("template parameters = %q, want the name and the notification text", params)
+	}
 }

@@ -91,12 +91,23 @@ func (a *conversationActor) apply(ctx context.Context, out fsm.Output) {
 	}
 	for _, r := range out.Replies {
 		id, err := a.deps.Sender.Send(ctx, a.user.PhoneNumberID, a.user, "", r)
+		if windowClosed(err) && out.Template != nil {
+			r = *out.Template
+			id, err = a.deps.Sender.Send(ctx, a.user.PhoneNumberID, a.user, "", r)
+		}
 		if err != nil {
 			a.log.Error("reply send failed", "state", a.conv.State(), "reply_kind", r.Kind, "err", err)
 			continue
 		}
 		a.conv.Sent(r, id)
 	}
+}
+
+// windowClosed reports whether Meta refused a message because the user's
+// last message is more than 24 hours old.
+func windowClosed(err error) bool {
+	var refused *vimbiso.SendError
+	return errors.As(err, &refused) && refused.Code == 131047
 }
 
 // call makes one CredEx call with the member's token, logging in first

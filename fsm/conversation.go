@@ -50,7 +50,13 @@ type Output struct {
 	DropToken bool
 	// Alerts, when set, is the user's new choice for notifications.
 	Alerts *bool
+	// Template, when set, is sent once in place of a free-form
+	// notification that Meta refuses because the 24-hour window closed
+	// (error 131047).
+	Template *vimbiso.Reply
 }
+
+func ptr[T any](v T) *T { return &v }
 
 // Conversation is one user's conversation. It is not safe for concurrent
 // use: its owner (the user's actor) feeds it one input at a time.

@@ -76,18 +76,16 @@ func (c *Conversation) notifyOffer(t *turn, e *vimbiso.Event) {
 }
 
 // notifyNewOffer sends a new offer with its accept and decline buttons.
-// Those are global choices, but the message still becomes the last
-// interactive one when it is sent (Conversation.Sent), so the buttons of
-// the screen the member is on would stop counting. On such a screen the
-// offer goes out as text instead.
-// TODO: let Sent skip replies whose choices are all global
-// (onlyGlobalChoices) and always send the buttons.
+// Those are global choices, so Conversation.Sent does not record the
+// message as the last screen and the buttons of the screen the member is
+// on keep working.
 func (c *Conversation) notifyNewOffer(t *turn, e *vimbiso.Event, text string) {
 	if !c.inWindow(t.now) {
 		t.send(c.notificationTemplate(e, text))
 		return
 	}
-	if e.OfferID == "" || !onlyGlobalChoices(c.snap.LastChoices) {
+	t.out.Template = ptr(c.notificationTemplate(e, text))
+	if e.OfferID == "" {
 		t.text(text + "\n" + msgNotifyOfferWaiting)
 		return
 	}
@@ -99,13 +97,12 @@ func (c *Conversation) notifyNewOffer(t *turn, e *vimbiso.Event, text string) {
 }
 
 // notifyText sends text as a TEXT inside the 24-hour window and as the
-// template outside it.
-// TODO: when Meta refuses a free-form notification (error 131047, the
-// window closed after all), nothing here hands the actor the template to
-// send instead.
+// template outside it. Inside, the template goes along as Output.Template
+// for the case where Meta finds the window closed after all.
 func (c *Conversation) notifyText(t *turn, e *vimbiso.Event, text string) {
 	if c.inWindow(t.now) {
 		t.text(text)
+		t.out.Template = ptr(c.notificationTemplate(e, text))
 		return
 	}
 	t.send(c.notificationTemplate(e, text))

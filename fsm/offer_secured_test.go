@@ -341,7 +341,6 @@ func TestSecuredOfferLateConfirm(t *testing.T) {
 	}
 }
 
-
 func TestSecuredOfferRefreshesStaleDashboard(t *testing.T) {
 	s := aliceOnPersonal(t, newOfferFake(), true)
 	before := s.countCalls(vimbiso.CallLogin)

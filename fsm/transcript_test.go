@@ -39,6 +39,9 @@ type session struct {
 	calls  []vimbiso.Call
 	last   []vimbiso.Reply // replies of the last input
 	lastID string          // wamid of the last interactive reply
+	// offeredBy maps each tappable id to the wamid of the latest message
+	// that offered it, which is the context WhatsApp sends with a tap.
+	offeredBy map[string]string
 }
 
 func newSession(t *testing.T, phone string, credex *fakeCredEx) *session {
@@ -47,7 +50,7 @@ func newSession(t *testing.T, phone string, credex *fakeCredEx) *session {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	return &session{t: t, conv: conv, credex: credex, now: start}
+	return &session{t: t, conv: conv, credex: credex, now: start, offeredBy: map[string]string{}}
 }
 
 // do runs one transcript step: "hi" (text), "tap ID" (a choice on the last
@@ -66,7 +69,12 @@ func (s *session) do(step string) []vimbiso.Reply {
 		fmt.Fprintf(&s.log, "… %s later\n\n", d)
 		return nil
 	case strings.HasPrefix(step, "tap "):
-		in = vimbiso.Input{Kind: vimbiso.InputChoice, ChoiceID: strings.TrimPrefix(step, "tap "), ContextID: s.lastID}
+		id := strings.TrimPrefix(step, "tap ")
+		context, ok := s.offeredBy[id]
+		if !ok {
+			context = s.lastID
+		}
+		in = vimbiso.Input{Kind: vimbiso.InputChoice, ChoiceID: id, ContextID: context}
 	case strings.HasPrefix(step, "old "):
 		parts := strings.Fields(step)
 		in = vimbiso.Input{Kind: vimbiso.InputChoice, ChoiceID: parts[1], ContextID: parts[2]}
@@ -110,6 +118,9 @@ func (s *session) record(out Output) {
 		s.conv.Sent(r, id)
 		if r.Interactive() {
 			s.lastID = id
+			for _, choice := range r.ChoiceIDs() {
+				s.offeredBy[choice] = id
+			}
 		}
 		s.last = append(s.last, r)
 		s.log.WriteString(renderReply(r))
