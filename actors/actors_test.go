@@ -3,6 +3,7 @@ package actors
 import (
 	"context"
 	"fmt"
+	"github.com/vimbisopay/vimbiso/fsm"
 	"log/slog"
 	"strings"
 	"sync"
@@ -262,3 +263,60 @@ func TestActorSendsTemplateWhenWindowClosed(t *testing.T) {
 		t.Errorf("template parameters = %q, want the name and the notification text", params)
 	}
 }
+
+// fakeClock is a clock whose Sleep moves time on at once.
+type fakeClock struct {
+	mu    sync.Mutex
+	now   time.Time
+	slept []time.Duration
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Sleep(_ context.Context, d time.Duration) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.slept = append(c.slept, d)
+	c.now = c.now.Add(d)
+	return true
+}
+
+func TestActorHoldsBackFastUser(t *testing.T) {
+	h := newHarness(t, time.Minute)
+	clock := &fakeClock{now: time.Now()}
+	h.router = NewLocalRouter(NewSystem(slog.New(slog.DiscardHandler)),
+		Config{IdleTimeout: time.Minute, InputRate: 2, Now: clock.Now, Sleep: clock.Sleep},
+		Deps{Store: storeAdapter{h.store}, CredEx: h.credex, Sender: h.sender})
+
+	items := []vimbiso.InboxItem{h.accept(alice, "hi"), h.accept(alice, "one"), h.accept(alice, "two"), h.accept(alice, "three")}
+	h.router.Deliver(items...)
+	h.waitSaved(alice)
+
+	replies := h.sender.replies()
+	notices := 0
+	for _, r := range replies {
+		if r.Body == fsmSlowDown() {
+			notices++
+		}
+	}
+	if notices != 1 {
+		t.Errorf("slow-down notices = %d, want 1 per burst", notices)
+	}
+	clock.mu.Lock()
+	waits := len(clock.slept)
+	clock.mu.Unlock()
+	if waits != 2 {
+		t.Errorf("inputs held back = %d, want 2 (the third and fourth of a minute with a limit of 2)", waits)
+	}
+	// Every input was still answered: the welcome, then for each of the
+	// three others a hint and the welcome again.
+	if got := len(replies) - notices; got != 7 {
+		t.Errorf("answers = %d, want 7: held-back inputs must not be dropped", got)
+	}
+}
+
+func fsmSlowDown() string { return fsm.SlowDownReply().Body }

@@ -22,8 +22,14 @@ type Config struct {
 	IdleTimeout time.Duration
 	// TurnTimeout bounds one input's CredEx calls and sends.
 	TurnTimeout time.Duration
-	Now         func() time.Time
-	Logger      *slog.Logger
+	// InputRate is how many messages a user may send in a minute before
+	// the next ones wait; 0 turns the limit off.
+	InputRate int
+	Now       func() time.Time
+	// Sleep waits d or until ctx ends, and reports whether d passed;
+	// tests replace it along with Now.
+	Sleep  func(ctx context.Context, d time.Duration) bool
+	Logger *slog.Logger
 }
 
 func (c Config) withDefaults() Config {
@@ -31,10 +37,15 @@ func (c Config) withDefaults() Config {
 		c.IdleTimeout = 10 * time.Minute
 	}
 	if c.TurnTimeout <= 0 {
-		c.TurnTimeout = 90 * time.Second
+		// Long enough for a held-back input's wait and the CredEx calls
+		// of its turn.
+		c.TurnTimeout = 3 * time.Minute
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.Sleep == nil {
+		c.Sleep = sleep
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -67,6 +78,9 @@ type conversationActor struct {
 	processed *recentSet // inbox ids handled by this activation
 	idleGen   uint64
 	idleTimer *time.Timer
+
+	recentInputs []time.Time // when the user's inputs of the last minute were processed
+	slowDownSent bool        // the user was told in this burst that inputs wait
 }
 
 func (a *conversationActor) Receive(ctx actor.Context) {

@@ -28,6 +28,7 @@ func (a *conversationActor) turn(item vimbiso.InboxItem) {
 		a.save(ctx, item)
 		return
 	}
+	a.throttle(ctx, in)
 	a.markRead(ctx, in)
 	out := a.conv.Step(in, a.cfg.Now())
 	a.run(ctx, out)

@@ -103,3 +103,9 @@ func msgHelp(support string) string {
 // NoPhoneReply is the answer to a user whose webhook carried no phone
 // number: credex finds members by phone number, so no conversation starts.
 func NoPhoneReply() vimbiso.Reply { return vimbiso.Text(msgNoPhone) }
+
+// SlowDownReply tells a user who sends faster than the bot takes input that
+// their messages wait their turn; none is lost.
+func SlowDownReply() vimbiso.Reply {
+	return vimbiso.Text("⏳ You're sending messages faster than I can answer. I'll get to each of them in order.")
+}

@@ -63,6 +63,7 @@ func newBot(cfg Config, store *persistence.Store, log *slog.Logger) *bot {
 			TemplateLanguage:   cfg.TemplateLanguage,
 		},
 		IdleTimeout: cfg.IdleTimeout,
+		InputRate:   cfg.UserInputRate,
 		Logger:      log,
 	}, actors.Deps{Store: storePort{store}, CredEx: credex, Sender: graph})
 

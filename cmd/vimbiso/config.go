@@ -45,9 +45,10 @@ type Config struct {
 	RedisStateURL string // REDIS_STATE_URL: durable state, may contain a password
 	RedisURL      string // REDIS_URL: cache, defaults to RedisStateURL, may contain a password
 
-	SessionTTL  time.Duration // SESSION_TTL: session lifetime after the last message
-	DedupeTTL   time.Duration // DEDUPE_TTL: how long message ids are remembered, at least SessionTTL
-	IdleTimeout time.Duration // IDLE_TIMEOUT: an idle conversation actor stops after this
+	SessionTTL    time.Duration // SESSION_TTL: session lifetime after the last message
+	DedupeTTL     time.Duration // DEDUPE_TTL: how long message ids are remembered, at least SessionTTL
+	UserInputRate int           // USER_INPUT_RATE, messages per minute per user, default 40
+	IdleTimeout   time.Duration // IDLE_TIMEOUT: an idle conversation actor stops after this
 
 	Timezone       *time.Location // BOT_TIMEZONE
 	LogLevel       slog.Level     // LOG_LEVEL
@@ -224,6 +225,9 @@ func configSettings() []setting {
 		{env: "DEDUPE_TTL", flag: "dedupe-ttl", kind: "duration", def: "48h0m0s",
 			usage: "how long message ids are remembered, at least SESSION_TTL",
 			set:   func(c *Config, v string) (err error) { c.DedupeTTL, err = parseDuration(v); return err }},
+		{env: "USER_INPUT_RATE", flag: "user-input-rate", kind: "int", def: "40",
+			usage: "messages per minute one user may send before the rest wait their turn in the inbox",
+			set:   func(c *Config, v string) (err error) { c.UserInputRate, err = parsePositiveInt(v); return err }},
 		{env: "IDLE_TIMEOUT", flag: "idle-timeout", kind: "duration", def: "10m0s",
 			usage: "time after which an idle conversation actor stops",
 			set:   func(c *Config, v string) (err error) { c.IdleTimeout, err = parseDuration(v); return err }},

@@ -30,3 +30,36 @@ func TestPageServedOffline(t *testing.T) {
 		}
 	}
 }
+
+func TestPageShowsBusinessNumber(t *testing.T) {
+	_, srv, _ := newMock(t, Config{NoStatuses: true, DisplayNumber: "263780000099", PhoneNumberID: "100000000000042"})
+
+	page := string(do(t, http.MethodGet, srv.URL+"/", "", nil).body)
+	if !strings.Contains(page, `data-business-number="263780000099"`) {
+		t.Error("page lacks the configured display number in data-business-number")
+	}
+	if !strings.Contains(page, `data-phone-number-id="100000000000042"`) {
+		t.Error("page lacks the configured phone number id in data-phone-number-id")
+	}
+	if strings.Contains(page, "__BUSINESS_NUMBER__") || strings.Contains(page, "__PHONE_NUMBER_ID__") {
+		t.Error("page still holds a placeholder")
+	}
+}
+
+func TestPageHasTestIDs(t *testing.T) {
+	_, srv, _ := newMock(t, Config{NoStatuses: true})
+
+	page := string(do(t, http.MethodGet, srv.URL+"/", "", nil).body)
+	script := string(do(t, http.MethodGet, srv.URL+"/assets/chat.js", "", nil).body)
+	// Browser tests find the controls by these ids, so renaming one breaks them.
+	for _, id := range []string{"message-input", "send-button", "phone-input", "simulate-image", "send-form", "clear-conversation", "list-sheet"} {
+		if !strings.Contains(page, `data-testid="`+id+`"`) {
+			t.Errorf("page lacks data-testid %q", id)
+		}
+	}
+	for _, id := range []string{"bubble", "reply-button", "list-button", "list-row", "phone-entry", "unread-count", "tick", "error-mark", "delivery-warning", "flow-button", "template-button"} {
+		if !strings.Contains(script, `"`+id+`"`) {
+			t.Errorf("chat.js never sets data-testid %q", id)
+		}
+	}
+}
