@@ -105,6 +105,7 @@ func (a *conversationActor) Receive(ctx actor.Context) {
 
 // activate loads the conversation and processes what waits in the inbox.
 func (a *conversationActor) activate(ctx actor.Context) {
+	a.router.metrics.activation()
 	a.processed = newRecentSet(512)
 	a.drain()
 	a.resetIdle(ctx)
@@ -115,7 +116,9 @@ func (a *conversationActor) activate(ctx actor.Context) {
 func (a *conversationActor) drain() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	began := time.Now()
 	loaded, err := a.deps.Store.Load(ctx, a.user)
+	a.router.metrics.store("load", time.Since(began), err)
 	if err != nil {
 		// The inbox keeps the inputs; the next delivery or wake retries.
 		a.log.Error("conversation load failed", "err", err)
@@ -202,6 +205,7 @@ func (a *conversationActor) passivate(ctx actor.Context, gen uint64) {
 // input never blocks the user's inbox.
 func (a *conversationActor) recoverTurn(item vimbiso.InboxItem) {
 	if r := recover(); r != nil {
+		a.router.metrics.panicked()
 		a.log.Error("conversation turn panicked", "input", item.Input, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 		a.dropItem(item)
 	}

@@ -3,6 +3,7 @@ package actors
 import (
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 
@@ -27,6 +28,8 @@ type LocalRouter struct {
 	cfg    Config
 	deps   Deps
 
+	metrics *Metrics // nil until UseMetrics
+
 	mu     sync.Mutex
 	actors map[string]*route // by User.Key; guarded by mu
 }
@@ -36,6 +39,7 @@ var _ Router = (*LocalRouter)(nil)
 type route struct {
 	pid      *actor.PID
 	inflight int
+	waiting  []time.Time // arrival times of the deliveries on their way, oldest first
 }
 
 // NewLocalRouter returns a router that spawns actors in system.
@@ -43,10 +47,14 @@ func NewLocalRouter(system *actor.ActorSystem, cfg Config, deps Deps) *LocalRout
 	return &LocalRouter{system: system, cfg: cfg.withDefaults(), deps: deps, actors: map[string]*route{}}
 }
 
+// UseMetrics makes the actors record their series in m. Call it before
+// the first delivery.
+func (r *LocalRouter) UseMetrics(m *Metrics) { r.metrics = m }
+
 // Deliver implements Router.
 func (r *LocalRouter) Deliver(items ...vimbiso.InboxItem) {
 	for _, item := range items {
-		pid := r.acquire(item.User, true)
+		pid := r.acquire(item.User, true, item.Input.ReceivedAt)
 		r.system.Root.Send(pid, &Deliver{Item: item})
 	}
 }
@@ -54,7 +62,7 @@ func (r *LocalRouter) Deliver(items ...vimbiso.InboxItem) {
 // Wake implements Router.
 func (r *LocalRouter) Wake(users ...vimbiso.User) {
 	for _, u := range users {
-		pid := r.acquire(u, false)
+		pid := r.acquire(u, false, time.Time{})
 		r.system.Root.Send(pid, &Wake{})
 	}
 }
@@ -67,7 +75,7 @@ func (r *LocalRouter) Active() int {
 }
 
 // acquire returns the user's actor, spawning it when none runs.
-func (r *LocalRouter) acquire(u vimbiso.User, delivery bool) *actor.PID {
+func (r *LocalRouter) acquire(u vimbiso.User, delivery bool, arrived time.Time) *actor.PID {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	rt, ok := r.actors[u.Key()]
@@ -77,6 +85,10 @@ func (r *LocalRouter) acquire(u vimbiso.User, delivery bool) *actor.PID {
 	}
 	if delivery {
 		rt.inflight++
+		if arrived.IsZero() {
+			arrived = r.cfg.Now()
+		}
+		rt.waiting = append(rt.waiting, arrived)
 	}
 	return rt.pid
 }
@@ -102,7 +114,25 @@ func (r *LocalRouter) done(u vimbiso.User) {
 	defer r.mu.Unlock()
 	if rt, ok := r.actors[u.Key()]; ok && rt.inflight > 0 {
 		rt.inflight--
+		rt.waiting = rt.waiting[1:]
 	}
+}
+
+// oldestWaiting returns how long the oldest delivery still on its way to
+// an actor has waited since it reached the webhook.
+func (r *LocalRouter) oldestWaiting() time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var oldest time.Time
+	for _, rt := range r.actors {
+		if len(rt.waiting) > 0 && (oldest.IsZero() || rt.waiting[0].Before(oldest)) {
+			oldest = rt.waiting[0]
+		}
+	}
+	if oldest.IsZero() {
+		return 0
+	}
+	return r.cfg.Now().Sub(oldest)
 }
 
 // release forgets pid as u's actor if no delivery is on its way to it. It

@@ -28,6 +28,7 @@ func (a *conversationActor) throttle(ctx context.Context, in vimbiso.Input) {
 				a.log.Warn("slow-down notice send failed", "err", err)
 			}
 		}
+		a.router.metrics.held()
 		wait := a.recentInputs[0].Add(throttleWindow).Sub(now)
 		a.log.Info("holding back a fast user's input", "message_id", in.MessageID, "wait", wait)
 		a.cfg.Sleep(ctx, wait)

@@ -21,6 +21,8 @@ func (a *conversationActor) turn(item vimbiso.InboxItem) {
 	defer cancel()
 
 	in := item.Input
+	began := time.Now()
+	defer func() { a.router.metrics.turnDone(began.Sub(in.ReceivedAt), time.Since(began)) }()
 	if in.Kind == vimbiso.InputEvent && !a.alertsOn(ctx) {
 		// The member turned alerts off: no message, but the next screen
 		// must not show what the event made out of date.
@@ -30,7 +32,7 @@ func (a *conversationActor) turn(item vimbiso.InboxItem) {
 	}
 	a.throttle(ctx, in)
 	a.markRead(ctx, in)
-	out := a.conv.Step(in, a.cfg.Now())
+	out := a.step(in)
 	a.run(ctx, out)
 	a.save(ctx, item)
 }
@@ -45,6 +47,14 @@ func (a *conversationActor) alertsOn(ctx context.Context) bool {
 		return true
 	}
 	return on
+}
+
+// step feeds one input to the conversation and counts the transition.
+func (a *conversationActor) step(in vimbiso.Input) fsm.Output {
+	from := a.conv.State()
+	out := a.conv.Step(in, a.cfg.Now())
+	a.router.metrics.transition(from, a.conv.State())
+	return out
 }
 
 // markRead shows the user that the message was read; a failure only costs
@@ -75,7 +85,7 @@ func (a *conversationActor) run(ctx context.Context, out fsm.Output) {
 		} else {
 			res = a.call(ctx, *out.Call)
 		}
-		out = a.conv.Step(vimbiso.Input{Kind: vimbiso.InputResult, Result: &res}, a.cfg.Now())
+		out = a.step(vimbiso.Input{Kind: vimbiso.InputResult, Result: &res})
 	}
 	a.log.Error("conversation asked for too many calls in one turn", "state", a.conv.State())
 }
@@ -172,7 +182,9 @@ func (a *conversationActor) save(ctx context.Context, item vimbiso.InboxItem) {
 	snap := a.conv.Snapshot()
 	var err error
 	for attempt := range saveAttempts {
+		began := time.Now()
 		err = a.deps.Store.Save(ctx, a.user, &snap, a.token, item.ID)
+		a.router.metrics.store("save", time.Since(began), err)
 		if err == nil || errors.Is(err, vimbiso.ErrVersionConflict) {
 			break
 		}

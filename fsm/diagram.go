@@ -333,3 +333,18 @@ func renderDOT(d flowDiagram) string {
 	b.WriteString("}\n")
 	return b.String()
 }
+
+// FlowOf returns the name of the flow that defines state s, or "unknown"
+// for a state no flow defines. Metrics label transitions with it.
+func FlowOf(s State) string {
+	ch, err := conversationChart()
+	if err != nil {
+		return "unknown"
+	}
+	for _, f := range ch.flows {
+		if _, ok := f.screens[s]; ok {
+			return f.name
+		}
+	}
+	return "unknown"
+}

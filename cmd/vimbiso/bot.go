@@ -35,6 +35,7 @@ func newBot(cfg Config, store *persistence.Store, log *slog.Logger) *bot {
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := transport.NewMetrics(registry)
+	registerBuildInfo(registry)
 
 	httpClient := &http.Client{Timeout: 30 * time.Second}
 	graph := transport.NewGraphClientWithOptions(cfg.WhatsAppURL, cfg.AccessToken, transport.GraphOptions{
@@ -66,8 +67,9 @@ func newBot(cfg Config, store *persistence.Store, log *slog.Logger) *bot {
 		InputRate:   cfg.UserInputRate,
 		Logger:      log,
 	}, actors.Deps{Store: storePort{store}, CredEx: credex, Sender: graph})
+	router.UseMetrics(actors.NewMetrics(registry, router))
 
-	in := &intake{store: store, router: router, sender: graph, log: log}
+	in := &intake{store: store, router: router, sender: graph, log: log, metrics: newIntakeMetrics(registry)}
 	front := transport.NewServer(transport.ServerConfig{
 		AppSecret:      cfg.AppSecret,
 		VerifyToken:    cfg.VerifyToken,

@@ -19,10 +19,11 @@ const noPhoneNoticeTTL = 24 * time.Hour
 // intake is the front end's Deliverer: it stores each message durably,
 // then wakes its conversation.
 type intake struct {
-	store  *persistence.Store
-	router actors.Router
-	sender actors.Sender
-	log    *slog.Logger
+	store   *persistence.Store
+	router  actors.Router
+	sender  actors.Sender
+	log     *slog.Logger
+	metrics *intakeMetrics
 }
 
 var _ transport.Deliverer = (*intake)(nil)
@@ -45,9 +46,11 @@ func (in *intake) Deliver(ctx context.Context, msgs []transport.Inbound) error {
 			return err
 		}
 		for _, a := range accepted {
-			if !a.Duplicate {
-				in.router.Deliver(a.Item)
+			if a.Duplicate {
+				in.metrics.dedupeHits.Inc()
+				continue
 			}
+			in.router.Deliver(a.Item)
 		}
 	}
 	for _, m := range noPhone {
