@@ -216,6 +216,10 @@ func (c *Conversation) globalChoice(t *turn, id string) (Event, bool) {
 	if id == choiceHome {
 		return t.showDashboard(""), true
 	}
+	if _, ok := t.activeAccount(); !ok {
+		// The member has not picked an account yet: the picker answers.
+		return "", false
+	}
 	if slices.Contains(menuRowIDs, id) {
 		return c.startMenuRow(t, id), true
 	}
