@@ -264,8 +264,14 @@ func resultOfferConfirm(t *turn, r *vimbiso.Result) Event {
 // because after a timeout or a 5xx the offer may exist: E_UNSURE_OFFER
 // points the member at Outgoing instead.
 func offerSent(t *turn, r *vimbiso.Result) Event {
-	t.c.snap.Intent = nil
 	f := t.flow()
+	if r.Outcome == vimbiso.OutcomeUnavailable {
+		// The intent stays open: the member's next message reconciles it
+		// against a fresh dashboard and tells them the outcome.
+		t.c.dashStale = true
+		return t.showDashboard(msgUnsureOffer)
+	}
+	t.c.snap.Intent = nil
 	switch r.Outcome {
 	case vimbiso.OutcomeOK:
 		keepIssuerDashboard(t, r.Dashboard)

@@ -80,8 +80,13 @@ func (c *Conversation) finishReconcile(t *turn, r *vimbiso.Result) {
 		c.fire(t, t.showDashboard(banner))
 		return
 	}
-	if done {
+	switch {
+	case done:
 		t.setBanner(banner)
+	case intent.Call.Op == vimbiso.CallCreateCredex && intent.Call.Offer != nil:
+		// The member was told the outcome was unknown; now it is known.
+		o := intent.Call.Offer
+		t.setBanner(msgOfferNotMade(formatAmount(o.Amount, o.Denomination)))
 	}
 	c.handleInput(t, held)
 }
@@ -125,6 +130,12 @@ func intentOutcome(intent *vimbiso.Intent, d *vimbiso.Dashboard) (bool, string) 
 	// Authorisations, offer alerts and subscriptions can be asked again:
 	// CredEx refuses a repeat with a clear reason.
 	return false, ""
+}
+
+// msgOfferNotMade tells the member that an offer whose outcome was unknown
+// was not created.
+func msgOfferNotMade(amount string) string {
+	return "Your offer of " + amount + " did not go through, so nothing was sent. You can make it again."
 }
 
 // offerPendingAnywhere reports whether any account of d still lists the

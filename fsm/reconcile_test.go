@@ -121,3 +121,25 @@ func TestReconcileOtherInputAfterOfferMade(t *testing.T) {
 		t.Errorf("reply = %q, want the dashboard saying the offer went through", body)
 	}
 }
+
+func TestReconcileTellsOutcomeAfterUnsureOffer(t *testing.T) {
+	f := newOfferFake()
+	s := aliceOnPersonal(t, f, true)
+	s.reachConfirm()
+	f.fail[vimbiso.CallCreateCredex] = vimbiso.Result{Outcome: vimbiso.OutcomeUnavailable, Status: 504}
+	s.do("tap offer_send")
+	if body := s.lastBody(); !strings.Contains(body, "couldn't confirm") {
+		t.Fatalf("reply = %q, want E_UNSURE_OFFER", body)
+	}
+
+	s.do("menu")
+	if body := s.lastBody(); !strings.Contains(body, "did not go through") {
+		t.Errorf("reply to the next message = %q, want the offer reported as not made", body)
+	}
+	if s.conv.Snapshot().Intent != nil {
+		t.Error("the intent is still open after the next message")
+	}
+	if n := s.countCalls(vimbiso.CallCreateCredex); n != 1 {
+		t.Errorf("createCredex calls = %d, want 1: an unclear offer is never repeated by itself", n)
+	}
+}
