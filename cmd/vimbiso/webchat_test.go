@@ -609,7 +609,10 @@ func (p *chatPage) click(testID, label string) {
 	p.t.Helper()
 	quoted, _ := json.Marshal(label)
 	path := fmt.Sprintf(`[...document.querySelectorAll('.conversation:not([hidden]) [data-testid=%q]')].filter((b) => b.textContent.includes(%s)).at(-1)`, testID, quoted)
-	p.do(fmt.Sprintf("click the %s %q", testID, label), chromedp.Click(chromedp.JSPath(path), chromedp.NodeVisible))
+	// The element's own click(), not a mouse click at its coordinates:
+	// new bubbles scroll the chat, and a moved button would miss.
+	p.do(fmt.Sprintf("wait for the %s %q", testID, label), chromedp.WaitVisible(chromedp.JSPath(path)))
+	p.evaluateString(path + `.click(), "clicked"`)
 }
 
 func (p *chatPage) hasButton(label string) bool {
