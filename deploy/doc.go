@@ -5,7 +5,7 @@
 //
 // The package has no code of its own. Its tests keep those files valid:
 // they run promtool on the rules and the configuration, check the
-// dashboard's queries against the metrics that the real front end serves,
-// parse compose.yaml, and run env.example against `vimbiso serve` and
-// `vimbiso mock` on loopback ports.
+// dashboard's and rules' queries against the metrics that the real front
+// end and conversation actors serve, parse compose.yaml, and run
+// env.example against `vimbiso serve` and `vimbiso mock` on loopback ports.
 package deploy

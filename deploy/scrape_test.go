@@ -12,7 +12,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -40,18 +42,17 @@ type alwaysReady struct{}
 func (alwaysReady) Ready(context.Context) error { return nil }
 
 // scrapeService starts the real front end on a registry wired as in
-// `vimbiso serve` (transport metrics plus the Go and process collectors),
-// drives one request through every counted path, and returns the body of
-// GET /metrics. A vector metric appears in the scrape only once it has a
-// sample, so a metric that this traffic does not reach is missing.
-//
-// TODO: metrics that cmd/vimbiso registers from other packages (actors,
-// persistence) are missing here, because the wiring lives in package main.
+// `vimbiso serve` (transport and actor metrics, the intake series, the Go
+// and process collectors), drives traffic through every counted path, and
+// returns the body of GET /metrics. A vector metric appears in the scrape
+// only once it has a sample, so a metric that this traffic does not reach
+// is missing.
 func scrapeService(t *testing.T) []byte {
 	t.Helper()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := transport.NewMetrics(reg)
+	registerIntakeSeries(reg)
 
 	front := httptest.NewServer(transport.NewServer(transport.ServerConfig{
 		AppSecret:      scrapeAppSecret,
@@ -64,7 +65,9 @@ func scrapeService(t *testing.T) []byte {
 
 	driveFrontEnd(t, front.URL)
 	driveGraph(t, metrics)
+	driveGraphRetry(t, metrics)
 	driveCredEx(t, metrics)
+	driveActors(t, reg)
 
 	resp, err := http.Get(front.URL + "/metrics")
 	if err != nil {
@@ -76,6 +79,29 @@ func scrapeService(t *testing.T) []byte {
 		t.Fatalf("GET /metrics = %d, %v", resp.StatusCode, err)
 	}
 	return body
+}
+
+// intakeSeriesNames are the series that cmd/vimbiso registers itself
+// (cmd/vimbiso/metrics.go). Package main cannot be imported, so
+// registerIntakeSeries re-creates them by name, and TestEnvExampleRunsWithMock
+// checks that the real binary serves each of them.
+var intakeSeriesNames = []string{"vimbiso_dedupe_hits_total", "vimbiso_build_info"}
+
+// registerIntakeSeries registers stand-ins for the series of
+// intakeSeriesNames, with the same type and labels.
+func registerIntakeSeries(reg prometheus.Registerer) {
+	dedupeHits := prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "vimbiso_dedupe_hits_total",
+		Help: "Stand-in for the intake counter of cmd/vimbiso: messages dropped as redeliveries.",
+	})
+	dedupeHits.Inc()
+	buildInfo := prometheus.NewGauge(prometheus.GaugeOpts{
+		Name:        "vimbiso_build_info",
+		Help:        "Stand-in for the build gauge of cmd/vimbiso: always 1, labelled with the build.",
+		ConstLabels: prometheus.Labels{"revision": "0123456789ab", "goversion": runtime.Version()},
+	})
+	buildInfo.Set(1)
+	reg.MustRegister(dedupeHits, buildInfo)
 }
 
 // driveFrontEnd sends a signed delivery with a message, a failed status and
@@ -131,8 +157,46 @@ func driveGraph(t *testing.T, metrics *transport.Metrics) {
 	}
 }
 
+// driveGraphRetry sends one message through a fake Graph API that fails
+// the first request with HTTP 503, from a client that allows one message a
+// second and whose clock does not move. The send is retried (http_5xx), and
+// the repeat waits for the send limiter (graph_send). Waits return at once.
+func driveGraphRetry(t *testing.T, metrics *transport.Metrics) {
+	t.Helper()
+	var requests atomic.Int32
+	meta := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if requests.Add(1) == 1 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			io.WriteString(w, `{"error":{"message":"Service temporarily unavailable","type":"OAuthException","code":2}}`)
+			return
+		}
+		io.WriteString(w, `{"messaging_product":"whatsapp","messages":[{"id":"wamid.DEPLOYTEST.RETRY"}]}`)
+	}))
+	t.Cleanup(meta.Close)
+
+	frozen := time.Now()
+	graph := transport.NewGraphClientWithOptions(meta.URL, "valid-token", transport.GraphOptions{
+		Metrics:  metrics,
+		Logger:   slog.New(slog.DiscardHandler),
+		SendRate: 1,
+		Sleep:    func(context.Context, time.Duration) error { return nil },
+		Now:      func() time.Time { return frozen },
+	})
+	user := vimbiso.User{PhoneNumberID: scrapePhoneNumberID, WaID: "263770000009"}
+	reply := vimbiso.Reply{Kind: vimbiso.ReplyText, Body: "hello again"}
+	if _, err := graph.Send(t.Context(), scrapePhoneNumberID, user, "", reply); err != nil {
+		t.Fatalf("Graph send retried after a 503: %v", err)
+	}
+	if got := requests.Load(); got != 2 {
+		t.Fatalf("fake Graph API got %d requests, want 2 (one 503, one retry)", got)
+	}
+}
+
 // driveCredEx makes one dashboard call against a fake CredEx that responds
-// with 503, which records request durations and an unavailable outcome.
+// with 503, which records request durations and an unavailable outcome. Its
+// call budget makes the first request wait, which counts a credex limiter
+// wait.
 func driveCredEx(t *testing.T, metrics *transport.Metrics) {
 	t.Helper()
 	credex := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -144,11 +208,26 @@ func driveCredEx(t *testing.T, metrics *transport.Metrics) {
 		BaseURL: credex.URL,
 		APIKey:  "deploy-test-key",
 		Sleep:   func(context.Context, time.Duration) error { return nil },
+		Budget:  &budgetWaitOnce{wait: 2 * time.Second},
 	}, nil, metrics)
 	res, _ := client.Do(t.Context(), "", vimbiso.Call{Op: vimbiso.CallDashboard, Phone: "263770000009"})
 	if res.Outcome != vimbiso.OutcomeUnavailable {
 		t.Fatalf("CredEx call against a 503 = %q, want %q", res.Outcome, vimbiso.OutcomeUnavailable)
 	}
+}
+
+// budgetWaitOnce is a CredEx call budget that makes the first call wait
+// and lets every later call through.
+type budgetWaitOnce struct {
+	wait time.Duration
+	used atomic.Bool
+}
+
+func (b *budgetWaitOnce) Take(context.Context) (time.Duration, error) {
+	if b.used.Swap(true) {
+		return 0, nil
+	}
+	return b.wait, nil
 }
 
 func wantStatus(t *testing.T, req *http.Request, want int) {
@@ -199,6 +278,21 @@ func TestScrapeCountsEveryPath(t *testing.T) {
 		"vimbiso_graph_sends_total",
 		"vimbiso_credex_calls_total",
 		"vimbiso_credex_request_duration_seconds_bucket",
+		"vimbiso_graph_retries_total",
+		"vimbiso_rate_limit_waits_total",
+		"vimbiso_rate_limit_wait_seconds_bucket",
+		"vimbiso_conversations_activated_total",
+		"vimbiso_conversations_active",
+		"vimbiso_fsm_transitions_total",
+		"vimbiso_input_wait_seconds_bucket",
+		"vimbiso_turn_seconds_bucket",
+		"vimbiso_snapshot_seconds_bucket",
+		"vimbiso_redis_errors_total",
+		"vimbiso_turn_panics_total",
+		"vimbiso_inputs_held_back_total",
+		"vimbiso_inbox_oldest_age_seconds",
+		"vimbiso_dedupe_hits_total",
+		"vimbiso_build_info",
 		"go_goroutines",
 		"process_cpu_seconds_total",
 	} {

@@ -84,6 +84,22 @@ func TestEnvExampleRunsWithMock(t *testing.T) {
 			t.Errorf("after a chat, /metrics lacks %s: a secret or URL of env.example does not match the mock\nchat output:\n%s\nserve log:\n%s", sample, out, serve.output())
 		}
 	}
+
+	// scrapeService re-creates the intake series by name and wires the
+	// actors' series itself, so the real binary must serve the same names.
+	served := sampleNames(t, []byte(metrics))
+	for _, name := range append([]string{
+		"vimbiso_conversations_activated_total",
+		"vimbiso_conversations_active",
+		"vimbiso_fsm_transitions_total",
+		"vimbiso_turn_seconds_bucket",
+		"vimbiso_snapshot_seconds_bucket",
+		"vimbiso_inbox_oldest_age_seconds",
+	}, intakeSeriesNames...) {
+		if !served[name] {
+			t.Errorf("after a chat, the /metrics of vimbiso serve lacks %s, which scrapeService serves", name)
+		}
+	}
 }
 
 // buildVimbiso builds the binary into a temporary directory.
