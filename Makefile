@@ -32,7 +32,8 @@ test-deps: ## install what the tests need when missing: redis-server, promtool, 
 	@missing=""; \
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	command -v promtool >/dev/null 2>&1 || missing="$$missing prometheus"; \
-	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium fonts-noto-color-emoji"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	[ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing="$$missing fonts-noto-color-emoji"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing Debian packages:$$missing"; \
 		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
@@ -43,8 +44,16 @@ test-deps: ## install what the tests need when missing: redis-server, promtool, 
 		command -v $$tool >/dev/null 2>&1 || { echo "$$tool is still missing: install it from Debian's packages" >&2; exit 1; }; \
 	done
 
-bench: test-deps ## run the benchmarks with allocation counts
-	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+bench: test-deps build ## run the Go benchmarks and the load workloads; figures go to bench/ (15 to 20 minutes)
+	mkdir -p bench
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 -timeout 30m $(PKGS) | tee bench/go-bench.txt
+	rm -f bench/results.jsonl
+	$(BIN) load --workload w1,w2 --users 32 --duration 15s --runs 3 --out bench/results.jsonl | tee bench/load.txt
+	$(BIN) load --workload w1,w2 --users 32 --duration 15s --runs 3 --fsync everysec --out bench/results.jsonl | tee -a bench/load.txt
+	$(BIN) load --workload w3 --users 32 --duration 15s --runs 3 --out bench/results.jsonl | tee -a bench/load.txt
+	$(BIN) load --workload w3 --users 256 --duration 15s --runs 3 --out bench/results.jsonl | tee -a bench/load.txt
+	$(BIN) load --workload w4 --users 200 --rate 2000 --count 20000 --out bench/results.jsonl | tee -a bench/load.txt
+	$(BIN) load --workload mem --users 10000 --out bench/results.jsonl | tee -a bench/load.txt
 
 lint: ## run go vet and check formatting
 	$(GO) vet $(PKGS)

@@ -72,8 +72,8 @@ type Intent struct {
 	Key  string    `json:"key"`
 	Call Call      `json:"call"`
 	At   time.Time `json:"at"`
-	// Before lists short prefixes of the ids of the issuer's pending
-	// offers when a createCredex was recorded: an offer that is pending
-	// after a crash and not in the list is the one the call created.
+	// Before lists short digests of the ids of the issuer's pending offers
+	// when a createCredex was recorded: an offer that is pending after a
+	// crash and not in the list is the one the call created.
 	Before []string `json:"before,omitempty"`
 }

@@ -8,8 +8,10 @@ type recentSet struct {
 	max   int
 }
 
+// newRecentSet returns an empty set that keeps up to max ids. It starts
+// small: most activations handle a few inputs before they passivate.
 func newRecentSet(max int) *recentSet {
-	return &recentSet{ids: make(map[string]struct{}, max), max: max}
+	return &recentSet{ids: make(map[string]struct{}), max: max}
 }
 
 func (s *recentSet) has(id string) bool {

@@ -63,7 +63,9 @@ func (a *conversationActor) markRead(ctx context.Context, in vimbiso.Input) {
 	if in.MessageID == "" || in.Kind == vimbiso.InputEvent || in.Kind == vimbiso.InputIgnored {
 		return
 	}
-	if err := a.deps.Sender.MarkRead(ctx, a.user.PhoneNumberID, in.MessageID, false); err != nil {
+	// The typing indicator shows until the reply, or 25 s at most, so the
+	// user sees that a slow CredEx call is under way.
+	if err := a.deps.Sender.MarkRead(ctx, a.user.PhoneNumberID, in.MessageID, true); err != nil {
 		a.log.Warn("mark as read failed", "message_id", in.MessageID, "err", err)
 	}
 }

@@ -70,7 +70,7 @@ func (c *Conversation) hasSession(now time.Time) bool {
 // startOver forgets the expired session. The active account stays, as the
 // "last seen" marker, so that LOGIN can keep it.
 func (c *Conversation) startOver() {
-	c.machine.SetState(string(StateNoSession))
+	c.state = StateNoSession
 	c.snap.State = string(StateNoSession)
 	c.snap.Flow = vimbiso.FlowData{}
 	c.snap.LastInteractiveID = ""
@@ -133,7 +133,7 @@ func (c *Conversation) firstContact(t *turn, in vimbiso.Input, recent bool) Even
 		case menuWords[word], cancelWords[word]:
 			return t.login(afterMenu, "")
 		case helpWords[word]:
-			t.text(msgHelp(c.cfg.SupportContact))
+			t.text(msgHelp(c.cfg.SupportContact, dueWindowAt(t.now, c.cfg.Location).def.Format(time.DateOnly)))
 			return ""
 		case thanksWords[word]:
 			t.text(msgThanks)
@@ -181,7 +181,7 @@ func (c *Conversation) globalText(t *turn, text string) (Event, bool) {
 		t.text(msgThanks)
 		return "", true
 	case helpWords[word]:
-		t.text(msgHelp(c.cfg.SupportContact))
+		t.text(msgHelp(c.cfg.SupportContact, dueWindowAt(t.now, c.cfg.Location).def.Format(time.DateOnly)))
 		return "", true
 	case word == "alerts off" || word == "alerts on":
 		c.setAlerts(t, word == "alerts on")

@@ -61,10 +61,10 @@ func ptr[T any](v T) *T { return &v }
 // Conversation is one user's conversation. It is not safe for concurrent
 // use: its owner (the user's actor) feeds it one input at a time.
 type Conversation struct {
-	cfg     Config
-	chart   *chart
-	machine *lfsm.FSM
-	phone   string
+	cfg   Config
+	chart *chart
+	state State // the current state; a pooled looplab/fsm machine moves it
+	phone string
 
 	snap vimbiso.Snapshot
 
@@ -108,27 +108,42 @@ func New(cfg Config, phone string, snap vimbiso.Snapshot, dash *vimbiso.Dashboar
 		// An unknown or empty state starts over; LOGIN restores the rest.
 		state = StateNoSession
 	}
-	c.machine = lfsm.NewFSM(string(state), c.events(), lfsm.Callbacks{
-		"enter_state": func(_ context.Context, e *lfsm.Event) { c.enter(State(e.Dst)) },
-	})
+	c.state = state
 	c.snap.State = string(state)
 	return c, nil
 }
 
-func (c *Conversation) events() []lfsm.EventDesc {
-	events := make([]lfsm.EventDesc, 0, len(c.chart.transitions))
-	for _, tr := range c.chart.transitions {
-		events = append(events, lfsm.EventDesc{Name: string(tr.Event), Src: c.chart.sources(tr), Dst: string(tr.To)})
-	}
-	return events
+// machine is a looplab/fsm machine built from the chart, lent to one
+// conversation for the length of one event. Building one costs about as
+// much as a whole turn and holds tens of kilobytes, so conversations share
+// a pool of them instead of keeping one each.
+type machine struct {
+	fsm   *lfsm.FSM
+	owner *Conversation // the conversation whose event runs; set only while lent
 }
 
+var machines = sync.Pool{New: func() any {
+	ch, err := conversationChart()
+	if err != nil {
+		return nil
+	}
+	m := &machine{}
+	events := make([]lfsm.EventDesc, 0, len(ch.transitions))
+	for _, tr := range ch.transitions {
+		events = append(events, lfsm.EventDesc{Name: string(tr.Event), Src: ch.sources(tr), Dst: string(tr.To)})
+	}
+	m.fsm = lfsm.NewFSM(string(StateNoSession), events, lfsm.Callbacks{
+		"enter_state": func(_ context.Context, e *lfsm.Event) { m.owner.enter(State(e.Dst)) },
+	})
+	return m
+}}
+
 // State returns the current state.
-func (c *Conversation) State() State { return State(c.machine.Current()) }
+func (c *Conversation) State() State { return c.state }
 
 // Snapshot returns the state to save after a turn.
 func (c *Conversation) Snapshot() vimbiso.Snapshot {
-	c.snap.State = c.machine.Current()
+	c.snap.State = string(c.state)
 	return c.snap
 }
 
@@ -184,7 +199,7 @@ func (c *Conversation) Step(in vimbiso.Input, now time.Time) Output {
 	default:
 		c.handleInput(t, in)
 	}
-	c.snap.State = c.machine.Current()
+	c.snap.State = string(c.state)
 	return t.out
 }
 
@@ -219,7 +234,13 @@ func (c *Conversation) fire(t *turn, ev Event) {
 	if ev == "" {
 		return
 	}
-	err := c.machine.Event(context.Background(), string(ev))
+	m := machines.Get().(*machine)
+	m.owner = c
+	m.fsm.SetState(string(c.state))
+	err := m.fsm.Event(context.Background(), string(ev))
+	c.state = State(m.fsm.Current())
+	m.owner = nil
+	machines.Put(m)
 	var same lfsm.NoTransitionError
 	switch {
 	case err == nil:
@@ -236,6 +257,7 @@ func (c *Conversation) enter(s State) {
 	if c.turn == nil {
 		return
 	}
+	c.state = s
 	c.snap.State = string(s)
 	// The new screen sets its own choices when it is interactive; until
 	// then no earlier button counts.

@@ -27,12 +27,28 @@ func cleanHandle(text string) (string, *rejection) {
 			}
 			return -1
 		}, h)
+		h = internationalPhone(h)
 	}
 	h = strings.ToLower(h)
 	if !handlePattern.MatchString(h) {
 		return "", &rejection{"E_HANDLE_FORMAT", msgHandleFormat}
 	}
 	return h, nil
+}
+
+// zimbabweCode is the country code that replaces the trunk prefix 0 of a
+// Zimbabwean number written the local way, such as 0771234567. CredEx
+// knows members by their international number.
+const zimbabweCode = "263"
+
+// internationalPhone turns a 10-digit Zimbabwean number written with its
+// trunk prefix (07..., 08...) into the international form; other digits
+// are returned as they are.
+func internationalPhone(digits string) string {
+	if len(digits) == 10 && digits[0] == '0' && digits[1] != '0' {
+		return zimbabweCode + digits[1:]
+	}
+	return digits
 }
 
 // receiverHandle applies the HANDLE rule and rejects the active account's

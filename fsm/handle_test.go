@@ -47,3 +47,23 @@ func TestCleanHandle(t *testing.T) {
 		}
 	}
 }
+
+func TestCleanHandleLocalNumbers(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"0770000002", "263770000002"},
+		{"077 000 0002", "263770000002"},
+		{"+263 77 000 0002", "263770000002"},
+		{"0044770000002", "0044770000002"}, // an international call prefix is left alone
+		{"012345678", "012345678"},         // nine digits: not a Zimbabwean mobile number
+	}
+	for _, tc := range cases {
+		got, rej := cleanHandle(tc.in)
+		if rej != nil {
+			t.Errorf("cleanHandle(%q) rejected: %v", tc.in, rej)
+			continue
+		}
+		if got != tc.want {
+			t.Errorf("cleanHandle(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -12,7 +12,7 @@ import (
 const (
 	msgSessionExpired = "⌛ Our last chat timed out after 5 minutes, so I've started again."                                                                  // E_SESSION_EXPIRED
 	msgLate           = "⌛ Your message reached me late, so I didn't act on it. Here is where we are."                                                       // E_LATE
-	msgUnknownMenu    = "🤔 I didn't get that. Tap *Choose action* below, or send *menu*."                                                                    // E_UNKNOWN
+	msgUnknownMenu    = "🤔 I didn't get that. Tap *Choose action* on the menu above, or send *menu*."                                                        // E_UNKNOWN
 	msgUnknownButtons = "🤔 I didn't get that. Tap a button above, or send *menu*."                                                                           // E_UNKNOWN
 	msgUnsupported    = "📎 I can only read text messages and button taps."                                                                                   // E_UNSUPPORTED
 	msgStaleChoice    = "That button belongs to an earlier screen and no longer works."                                                                      // E_STALE_CHOICE
@@ -84,7 +84,7 @@ func msgRegDone(first, phone string) string {
 		"Offers to you wait under *Incoming* in the menu until you accept them.", first, phone)
 }
 
-func msgHelp(support string) string {
+func msgHelp(support, dueExample string) string {
 	return "*How to use credex here*\n\n" +
 		"Open the menu with *menu* (or *hi*) and tap *Choose action*: offer credex, answer offers, see your ledger, switch accounts.\n\n" +
 		"Words that work anywhere:\n" +
@@ -96,7 +96,7 @@ func msgHelp(support string) string {
 		"- `5=>263770000002`: 5 in your account's currency, secured\n" +
 		"- `5 ZWG=>263770000002`: with a currency\n" +
 		"- `10->263770000002`: unsecured, due in 28 days\n" +
-		"- `10->263770000002=2025-02-20`: unsecured, with a due date\n\n" +
+		"- `10->263770000002=" + dueExample + "`: unsecured, with a due date\n\n" +
 		"Need a person? Contact " + support + "."
 }
 

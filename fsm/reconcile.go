@@ -1,16 +1,13 @@
 package fsm
 
 import (
+	"fmt"
+	"hash/fnv"
 	"slices"
 	"strings"
 
 	vimbiso "github.com/vimbisopay/vimbiso"
 )
-
-// beforePrefix is how much of each pending offer id an intent keeps: enough
-// to tell the offers of one account apart, little enough to keep the
-// snapshot small.
-const beforePrefix = 12
 
 // maxBefore bounds the ids an intent keeps. An account with more pending
 // offers reconciles by amount and receiver alone, which can mistake an
@@ -32,16 +29,18 @@ func (t *turn) pendingOutIDs(c vimbiso.Call) []string {
 		if len(ids) == maxBefore {
 			break
 		}
-		ids = append(ids, idPrefix(o.CredexID))
+		ids = append(ids, idDigest(o.CredexID))
 	}
 	return ids
 }
 
-func idPrefix(id string) string {
-	if len(id) > beforePrefix {
-		return id[:beforePrefix]
-	}
-	return id
+// idDigest shortens an offer id to 8 hex digits of its FNV-1a hash, to keep
+// the snapshot small. A prefix would not do: ids from one CredEx often
+// share their first characters.
+func idDigest(id string) string {
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	return fmt.Sprintf("%08x", h.Sum32())
 }
 
 // startReconcile begins a turn whose snapshot still holds an intent: the
@@ -106,7 +105,7 @@ func intentOutcome(intent *vimbiso.Intent, d *vimbiso.Dashboard) (bool, string) 
 		}
 		amount := formatAmount(call.Offer.Amount, call.Offer.Denomination)
 		for _, o := range account.PendingOut {
-			if slices.Contains(intent.Before, idPrefix(o.CredexID)) {
+			if slices.Contains(intent.Before, idDigest(o.CredexID)) {
 				continue
 			}
 			if strings.TrimPrefix(o.Amount, "-") == amount {

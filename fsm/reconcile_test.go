@@ -143,3 +143,14 @@ func TestReconcileTellsOutcomeAfterUnsureOffer(t *testing.T) {
 		t.Errorf("createCredex calls = %d, want 1: an unclear offer is never repeated by itself", n)
 	}
 }
+
+func TestIDDigestTellsSimilarIDsApart(t *testing.T) {
+	a := idDigest("00000000-0000-4000-8000-0000000000c1")
+	b := idDigest("00000000-0000-4000-8000-0000000000c2")
+	if a == b {
+		t.Errorf("ids that differ only at the end share digest %s", a)
+	}
+	if len(a) != 8 {
+		t.Errorf("digest %q has %d characters, want 8", a, len(a))
+	}
+}

@@ -67,7 +67,7 @@ func TestRegistrationExistingMember(t *testing.T) {
 	s := newSession(t, "263770000001", fake)
 	// Alice is a member, but this conversation reached the confirmation
 	// screen anyway (a session from before her account existed).
-	s.conv.machine.SetState(string(StateRegConfirm))
+	s.conv.state = StateRegConfirm
 	s.conv.snap.State = string(StateRegConfirm)
 	s.conv.snap.LastInputAt = start
 	s.conv.snap.Flow = vimbiso.FlowData{FirstName: "Alice", LastName: "Example"}

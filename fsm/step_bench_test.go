@@ -8,8 +8,8 @@ import (
 	vimbiso "github.com/vimbisopay/vimbiso"
 )
 
-// benchDriver steps a Conversation the way the actor does, answering its
-// CredEx calls from the fake at once, without recording a transcript.
+// benchDriver steps a Conversation the way the actor does. The fake CredEx
+// returns each call's result at once, and no transcript is recorded.
 type benchDriver struct {
 	conv   *Conversation
 	credex *fakeCredEx
@@ -77,15 +77,15 @@ func (d *benchDriver) openDashboard(b *testing.B) {
 	}
 }
 
-// BenchmarkStep measures the CPU of conversation steps, CredEx answered
-// by an in-memory fake; each op is one input with the calls it causes.
+// BenchmarkStep measures the CPU of conversation steps, with an in-memory
+// fake for CredEx. Each op is two inputs, each with the calls it causes,
+// and ns/step is half an op.
 //
-//   - menu_tap: tap "Offer secured" on the dashboard's menu, then tap
-//     Cancel on the amount prompt's way back (two steps per op, reported
-//     per step).
+//   - menu_tap: tap "Offer secured" on the dashboard's menu, which shows
+//     the amount prompt, then send "menu" to return to the dashboard.
 //   - quick_to_confirm: the quick command "1=>example_traders", which looks
-//     the handle up and shows the confirm screen, then "offer_abort" back
-//     to the dashboard (two steps per op, reported per step).
+//     the handle up and shows the confirm screen, then tap "offer_abort"
+//     to return to the dashboard.
 func BenchmarkStep(b *testing.B) {
 	b.Run("menu_tap", func(b *testing.B) {
 		d := newBenchDriver(b, "263770000001")
@@ -111,4 +111,18 @@ func BenchmarkStep(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(2*b.N), "ns/step")
 	})
+}
+
+// BenchmarkNew measures resuming a conversation from a snapshot, which an
+// actor does once per activation. Most of its memory is the looplab/fsm
+// machine: its transition maps are built per conversation.
+func BenchmarkNew(b *testing.B) {
+	d := newBenchDriver(b, "263770000001")
+	d.openDashboard(b)
+	snap := d.conv.Snapshot()
+	for b.Loop() {
+		if _, err := New(Config{Location: harare}, "263770000001", snap, nil, time.Time{}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -37,7 +38,13 @@ func newBot(cfg Config, store *persistence.Store, log *slog.Logger) *bot {
 	metrics := transport.NewMetrics(registry)
 	registerBuildInfo(registry)
 
-	httpClient := &http.Client{Timeout: 30 * time.Second}
+	// One keep-alive pool for CredEx and the Graph API. Go's default keeps
+	// two idle connections per host, so under load most calls opened a new
+	// connection.
+	transportPool := http.DefaultTransport.(*http.Transport).Clone()
+	transportPool.MaxIdleConns = 1024
+	transportPool.MaxIdleConnsPerHost = 512
+	httpClient := &http.Client{Timeout: 30 * time.Second, Transport: transportPool}
 	graph := transport.NewGraphClientWithOptions(cfg.WhatsAppURL, cfg.AccessToken, transport.GraphOptions{
 		HTTPClient: httpClient, Metrics: metrics, Logger: log, SendRate: cfg.SendRate,
 	})
@@ -101,6 +108,27 @@ func (b *bot) recover(ctx context.Context) error {
 	return nil
 }
 
+// recoveryRetry is the pause between attempts to wake the conversations
+// with stored input while Redis cannot be reached.
+const recoveryRetry = 5 * time.Second
+
+// recoverUntilDone runs recover until it succeeds or ctx ends: a process
+// that starts while Redis is down must still wake those conversations.
+func (b *bot) recoverUntilDone(ctx context.Context) {
+	for {
+		err := b.recover(ctx)
+		if err == nil {
+			return
+		}
+		b.log.Error("recovery of pending conversations failed, retrying", "err", err, "retry_in", recoveryRetry)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(recoveryRetry):
+		}
+	}
+}
+
 // stop lets every actor finish its current input, then stops them.
 func (b *bot) stop() {
 	b.system.Shutdown()
@@ -109,4 +137,11 @@ func (b *bot) stop() {
 // readiness reports the service ready while the state Redis answers.
 type readiness struct{ store *persistence.Store }
 
-func (r readiness) Ready(ctx context.Context) error { return r.store.Ping(ctx) }
+// Ready returns a short reason without the server's address, because
+// /readyz shows it to whoever asks.
+func (r readiness) Ready(ctx context.Context) error {
+	if err := r.store.Ping(ctx); err != nil {
+		return errors.New("state redis unreachable")
+	}
+	return nil
+}

@@ -36,7 +36,7 @@ func runChat(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	req := mockwhatsapp.ChatRequest{Fields: map[string]string{}}
 	fs.StringVar(&req.Phone, "phone", "263770000001", "the user's phone number (digits, country code first)")
 	fs.StringVar(&req.Name, "name", "", "the user's WhatsApp profile name")
-	fs.StringVar(&req.Type, "type", "text", "message type: text, button_reply, list_reply, button or flow; for the three choice types MESSAGE is the id")
+	fs.StringVar(&req.Type, "type", "text", "message type: text, button_reply, list_reply, button, flow, image, audio, video, document, sticker, location, reaction or unsupported; for the three choice types MESSAGE is the id")
 	fs.Var(fieldFlags(req.Fields), "field", "a field of a flow form as key=value (repeatable)")
 	fs.DurationVar(&req.Wait, "wait", 5*time.Second, "how long to wait for replies")
 	whatsapp := fs.String("whatsapp", "http://127.0.0.1:8001", "base URL of the mock WhatsApp")

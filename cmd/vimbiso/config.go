@@ -262,7 +262,7 @@ func buildConfig(settings []setting, values map[string]string) (Config, error) {
 
 	errs = append(errs, c.resolveDependencies(invalid)...)
 	if len(errs) > 0 {
-		return Config{}, fmt.Errorf("invalid configuration of vimbiso serve:\n%w", errors.Join(errs...))
+		return Config{}, fmt.Errorf("invalid configuration:\n%w", errors.Join(errs...))
 	}
 	return c, nil
 }

@@ -36,7 +36,7 @@ func parseDevFlags(name string, args []string, stderr io.Writer, mockOnly bool) 
 	fs := flag.NewFlagSet("vimbiso "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	if mockOnly {
-		fs.StringVar(&f.botURL, "bot-url", "http://127.0.0.1:8000", "base URL of the `vimbiso serve` the mocks deliver to")
+		fs.StringVar(&f.botURL, "bot-url", "http://127.0.0.1:8000", "base URL of the vimbiso serve process the mocks deliver to")
 	} else {
 		fs.StringVar(&f.botAddr, "bot-addr", "127.0.0.1:8000", "where the bot listens (host:port; port 0 picks a free one)")
 	}
@@ -54,7 +54,7 @@ func parseDevFlags(name string, args []string, stderr io.Writer, mockOnly bool) 
 		} else {
 			fmt.Fprint(stderr, "Runs the bot, the mock WhatsApp, the mock CredEx and, unless REDIS_STATE_URL or REDIS_URL is set, an embedded Redis.\n"+
 				"Meta, CredEx and secret settings of the environment are ignored; SESSION_TTL, BOT_TIMEZONE, IDLE_TIMEOUT,\n"+
-				"DEDUPE_TTL, LOG_LEVEL, SUPPORT_CONTACT and TERMS_URL are honoured.\n\n")
+				"DEDUPE_TTL, USER_INPUT_RATE, CREDEX_RATE_LIMIT, LOG_LEVEL, SUPPORT_CONTACT and TERMS_URL are honoured.\n\n")
 		}
 		fs.PrintDefaults()
 	}

@@ -46,7 +46,7 @@ func devBotConfig(botAddr, whatsappURL, credexURL string) (Config, error) {
 		"CREDEX_RATE_LIMIT": firstSet(os.Getenv("CREDEX_RATE_LIMIT"), "100000"),
 	}
 	// Settings that only tune the bot may come from the shell.
-	for _, name := range []string{"SESSION_TTL", "BOT_TIMEZONE", "IDLE_TIMEOUT", "DEDUPE_TTL", "LOG_LEVEL", "SUPPORT_CONTACT", "TERMS_URL"} {
+	for _, name := range []string{"SESSION_TTL", "BOT_TIMEZONE", "IDLE_TIMEOUT", "DEDUPE_TTL", "USER_INPUT_RATE", "LOG_LEVEL", "SUPPORT_CONTACT", "TERMS_URL"} {
 		env[name] = os.Getenv(name)
 	}
 	return LoadConfig(func(k string) string { return env[k] }, nil, io.Discard)
@@ -110,6 +110,7 @@ func (a devAddresses) printBanner(w io.Writer, redis string) {
 	if redis != "" {
 		fmt.Fprintf(&b, "redis        %s\n", redis)
 	}
+	fmt.Fprintf(&b, "secrets      CLIENT_API_KEY=%s CREDEX_WEBHOOK_SECRET=%s (development values, public)\n", devClientAPIKey, devCredExSecret)
 	b.WriteString("\nDemo members:\n")
 	for _, m := range mockcredex.DemoMembers() {
 		tier := "not registered"

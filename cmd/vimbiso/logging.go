@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -31,8 +32,29 @@ type repeatState struct {
 }
 
 type repeatKey struct {
-	level slog.Level
-	msg   string
+	level  slog.Level
+	msg    string
+	detail string // the record's err, route, status and reason attributes
+}
+
+// distinguishing names the attributes that make two records with the same
+// message different events worth their own lines.
+var distinguishing = map[string]bool{"err": true, "error": true, "route": true, "status": true, "reason": true, "error_type": true}
+
+// keyOf returns the repeat key of r: its level, message and
+// distinguishing attributes, but no ids, which vary on every record.
+func keyOf(r slog.Record) repeatKey {
+	var detail []byte
+	r.Attrs(func(a slog.Attr) bool {
+		if distinguishing[a.Key] {
+			detail = append(detail, a.Key...)
+			detail = append(detail, '=')
+			detail = append(detail, a.Value.String()...)
+			detail = append(detail, ' ')
+		}
+		return true
+	})
+	return repeatKey{level: r.Level, msg: r.Message, detail: string(detail)}
 }
 
 type repeatCount struct {
@@ -50,7 +72,7 @@ func (h *repeatLimiter) Enabled(ctx context.Context, level slog.Level) bool {
 }
 
 func (h *repeatLimiter) Handle(ctx context.Context, r slog.Record) error {
-	suppressed, ok := h.state.admit(repeatKey{r.Level, r.Message})
+	suppressed, ok := h.state.admit(keyOf(r))
 	if !ok {
 		return nil
 	}
@@ -90,4 +112,12 @@ func (s *repeatState) admit(key repeatKey) (int, bool) {
 	}
 	c.suppressed++
 	return 0, false
+}
+
+// redisLogger routes go-redis's own log lines (pool dial failures and the
+// like) through slog, so that every line of `vimbiso serve` is JSON.
+type redisLogger struct{ log *slog.Logger }
+
+func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	l.log.WarnContext(ctx, "redis client", "detail", fmt.Sprintf(format, v...))
 }

@@ -33,3 +33,18 @@ func TestRepeatLimiterDropsStorm(t *testing.T) {
 		t.Errorf("first record of the next window = %q, want repeats_suppressed=15", buf.String())
 	}
 }
+
+func TestRepeatLimiterKeepsDistinctErrors(t *testing.T) {
+	var buf bytes.Buffer
+	log := slog.New(newRepeatLimiter(slog.NewTextHandler(&buf, nil)))
+	for i := range 30 {
+		log.Warn("request refused", "route", "webhook", "status", 401, "message_id", i)
+	}
+	log.Warn("request refused", "route", "bot_notify", "status", 401)
+	log.Warn("request refused", "route", "webhook", "status", 413)
+	for _, want := range []string{"route=bot_notify", "status=413"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("a refusal with %s was summarised with other refusals", want)
+		}
+	}
+}

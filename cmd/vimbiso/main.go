@@ -27,6 +27,7 @@ Usage:
                           send MESSAGE as a WhatsApp user through the mock and print the replies
   vimbiso flows [--format mermaid|dot|markdown] [--flow NAME]
                           print the conversation's state machines as diagrams
+  vimbiso load [flags]    play many WhatsApp users against a bot on loopback and report throughput and latency
   vimbiso health [--url URL]
                           check a running server's /healthz (for container health checks)
 
@@ -59,6 +60,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runHealth(ctx, args[1:], stdout, stderr)
 	case "flows":
 		return runFlows(ctx, args[1:], stdout, stderr)
+	case "load":
+		return runLoad(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usageText)
 		return 0

@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/vimbisopay/vimbiso/persistence"
 )
@@ -26,6 +27,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	log := slog.New(newRepeatLimiter(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel})))
 
+	redis.SetLogger(redisLogger{log.With("lib", "go-redis")})
 	store, err := persistence.Open(cfg.RedisStateURL, cfg.RedisURL, storeOptions(cfg))
 	if err != nil {
 		log.Error("opening redis failed", "err", err)
@@ -72,9 +74,7 @@ func serveBot(ctx context.Context, cfg Config, store *persistence.Store, log *sl
 	}
 	log.Info("vimbiso serving", "addr", main.ln.Addr().String(), "config", cfg)
 
-	if err := b.recover(ctx); err != nil {
-		log.Error("recovery of pending conversations failed", "err", err)
-	}
+	go b.recoverUntilDone(ctx)
 	if ready != nil {
 		ready(main.URL())
 	}

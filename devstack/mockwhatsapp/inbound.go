@@ -63,6 +63,7 @@ type InboundResult struct {
 var inboundTypes = map[string]bool{
 	"text": true, "button_reply": true, "list_reply": true, "button": true, "flow": true,
 	"image": true, "reaction": true, "location": true, "sticker": true, "unsupported": true,
+	"audio": true, "video": true, "document": true,
 }
 
 func (req *InboundRequest) kind() string {

@@ -23,6 +23,9 @@ type inMessage struct {
 	Button      *inButton      `json:"button,omitempty"`
 	Image       *inMedia       `json:"image,omitempty"`
 	Sticker     *inMedia       `json:"sticker,omitempty"`
+	Audio       *inMedia       `json:"audio,omitempty"`
+	Video       *inMedia       `json:"video,omitempty"`
+	Document    *inMedia       `json:"document,omitempty"`
 	Location    *inLocation    `json:"location,omitempty"`
 	Reaction    *inReaction    `json:"reaction,omitempty"`
 	Errors      []errorItem    `json:"errors,omitempty"`
@@ -124,6 +127,13 @@ func (s *Server) buildMessage(req *InboundRequest, now time.Time) (inMessage, er
 	case "sticker":
 		animated := false
 		msg.Sticker = &inMedia{MimeType: "image/webp", SHA256: fakeSHA256(), ID: fakeMediaID(), Animated: &animated}
+	case "audio":
+		// A voice note, the most common kind of audio.
+		msg.Audio = &inMedia{MimeType: "audio/ogg; codecs=opus", SHA256: fakeSHA256(), ID: fakeMediaID()}
+	case "video":
+		msg.Video = &inMedia{MimeType: "video/mp4", SHA256: fakeSHA256(), ID: fakeMediaID(), Caption: req.Caption}
+	case "document":
+		msg.Document = &inMedia{MimeType: "application/pdf", SHA256: fakeSHA256(), ID: fakeMediaID(), Caption: req.Caption}
 	case "location":
 		msg.Location = req.location()
 	case "reaction":
