@@ -31,6 +31,10 @@ func (s *memoryStore) Save(_ context.Context, u vimbiso.User, snap *vimbiso.Snap
 	return nil
 }
 
+func (s *memoryStore) SaveTurn(ctx context.Context, u vimbiso.User, snap *vimbiso.Snapshot, token string, _ *vimbiso.Dashboard, _ time.Time, done ...string) error {
+	return s.Save(ctx, u, snap, token, done...)
+}
+
 func (s *memoryStore) Idle(context.Context, vimbiso.User) error { return nil }
 func (s *memoryStore) LoadDashboard(context.Context, vimbiso.User) (*vimbiso.Dashboard, time.Time, error) {
 	return nil, time.Time{}, vimbiso.ErrNotFound

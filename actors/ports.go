@@ -25,16 +25,15 @@ type Store interface {
 	// removes the processed inbox items, atomically. It returns
 	// vimbiso.ErrVersionConflict when another activation saved first.
 	Save(ctx context.Context, u vimbiso.User, snap *vimbiso.Snapshot, token string, done ...string) error
+	// SaveTurn is Save that also caches a changed dashboard and indexes its
+	// accounts, in the same round trip where it can; dash nil means Save.
+	SaveTurn(ctx context.Context, u vimbiso.User, snap *vimbiso.Snapshot, token string, dash *vimbiso.Dashboard, dashAt time.Time, done ...string) error
 	// Idle tells the store that u has no pending input any more.
 	Idle(ctx context.Context, u vimbiso.User) error
 
 	LoadDashboard(ctx context.Context, u vimbiso.User) (*vimbiso.Dashboard, time.Time, error)
-	SaveDashboard(ctx context.Context, u vimbiso.User, d *vimbiso.Dashboard, at time.Time) error
 	SetAlerts(ctx context.Context, u vimbiso.User, on bool) error
 	AlertsOn(ctx context.Context, u vimbiso.User) (bool, error)
-	// IndexAccounts records which accounts u's session holds, so that a
-	// CredEx event about an account reaches the sessions that show it.
-	IndexAccounts(ctx context.Context, u vimbiso.User, accountIDs []string) error
 }
 
 // CredEx makes one CredEx call with a member token and returns the

@@ -182,10 +182,14 @@ func (a *conversationActor) login(ctx context.Context) (vimbiso.Result, bool) {
 // one reloads instead of overwriting it.
 func (a *conversationActor) save(ctx context.Context, item vimbiso.InboxItem) {
 	snap := a.conv.Snapshot()
+	dash, dashAt, changed := a.conv.Dashboard()
+	if !changed {
+		dash = nil
+	}
 	var err error
 	for attempt := range saveAttempts {
 		began := time.Now()
-		err = a.deps.Store.Save(ctx, a.user, &snap, a.token, item.ID)
+		err = a.deps.Store.SaveTurn(ctx, a.user, &snap, a.token, dash, dashAt, item.ID)
 		a.router.metrics.store("save", time.Since(began), err)
 		if err == nil || errors.Is(err, vimbiso.ErrVersionConflict) {
 			break
@@ -198,7 +202,6 @@ func (a *conversationActor) save(ctx context.Context, item vimbiso.InboxItem) {
 	switch {
 	case err == nil:
 		a.conv.SetVersion(snap.Version)
-		a.saveDashboard(ctx)
 	case errors.Is(err, vimbiso.ErrVersionConflict):
 		a.log.Warn("snapshot changed by another activation, reloading", "message_id", item.Input.MessageID)
 		a.processed.remove(item.ID)
@@ -212,22 +215,6 @@ func (a *conversationActor) save(ctx context.Context, item vimbiso.InboxItem) {
 	}
 }
 
-func (a *conversationActor) saveDashboard(ctx context.Context) {
-	dash, at, changed := a.conv.Dashboard()
-	if !changed || dash == nil {
-		return
-	}
-	if err := a.deps.Store.SaveDashboard(ctx, a.user, dash, at); err != nil {
-		a.log.Warn("dashboard cache write failed", "err", err)
-	}
-	ids := make([]string, len(dash.Accounts))
-	for i, acct := range dash.Accounts {
-		ids[i] = acct.AccountID
-	}
-	if err := a.deps.Store.IndexAccounts(ctx, a.user, ids); err != nil {
-		a.log.Warn("account index write failed", "err", err)
-	}
-}
 
 // dropItem removes an input whose turn panicked, keeping the snapshot the
 // conversation had before it.

@@ -51,6 +51,10 @@ func (s *flakyStore) Save(_ context.Context, u vimbiso.User, snap *vimbiso.Snaps
 	return nil
 }
 
+func (s *flakyStore) SaveTurn(ctx context.Context, u vimbiso.User, snap *vimbiso.Snapshot, token string, _ *vimbiso.Dashboard, _ time.Time, done ...string) error {
+	return s.Save(ctx, u, snap, token, done...)
+}
+
 func (s *flakyStore) Idle(context.Context, vimbiso.User) error { return nil }
 
 func (s *flakyStore) LoadDashboard(context.Context, vimbiso.User) (*vimbiso.Dashboard, time.Time, error) {

@@ -269,3 +269,50 @@ func TestLoadUnreadableInbox(t *testing.T) {
 		t.Errorf("Unreadable after Save = %q, want none", l.Unreadable)
 	}
 }
+
+func TestSaveTurnOneRoundTrip(t *testing.T) {
+	env := newEnv(t, Options{})
+	ctx := context.Background()
+	u := testUser(1)
+	accepted := mustAccept(t, env.store, textIn(u, u.WaID+"-1", "hi"))
+	warm := vimbiso.Snapshot{State: "dashboard"}
+	if err := env.store.Save(ctx, testUser(2), &warm, ""); err != nil { // loads the script
+		t.Fatal(err)
+	}
+
+	dash := &vimbiso.Dashboard{
+		Member:   vimbiso.Member{MemberID: "m1", FirstName: "Joan"},
+		Accounts: []vimbiso.Account{{AccountID: "acct-1"}, {AccountID: "acct-2"}},
+	}
+	at := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	snap := vimbiso.Snapshot{State: "dashboard"}
+	var err error
+	trips := env.trips.count(func() {
+		err = env.store.SaveTurn(ctx, u, &snap, "token-1", dash, at, accepted[0].Item.ID)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if trips != 1 {
+		t.Errorf("SaveTurn with a dashboard made %d round trips, want 1", trips)
+	}
+
+	loaded, err := env.store.Load(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if loaded.Snapshot.Version != 1 || loaded.Token != "token-1" || len(loaded.Pending) != 0 {
+		t.Errorf("after SaveTurn: version %d, token %q, %d pending; want 1, token-1, 0",
+			loaded.Snapshot.Version, loaded.Token, len(loaded.Pending))
+	}
+	cached, cachedAt, err := env.store.LoadDashboard(ctx, u)
+	if err != nil || cached.Member.FirstName != "Joan" || !cachedAt.Equal(at) {
+		t.Errorf("cached dashboard = %+v at %v (err %v), want Joan's at %v", cached, cachedAt, err, at)
+	}
+	for _, account := range []string{"acct-1", "acct-2"} {
+		users, err := env.store.UsersOfAccount(ctx, account)
+		if err != nil || len(users) != 1 || users[0] != u {
+			t.Errorf("UsersOfAccount(%s) = %v, %v; want the user", account, users, err)
+		}
+	}
+}
