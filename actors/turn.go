@@ -215,7 +215,6 @@ func (a *conversationActor) save(ctx context.Context, item vimbiso.InboxItem) {
 	}
 }
 
-
 // dropItem removes an input whose turn panicked, keeping the snapshot the
 // conversation had before it.
 func (a *conversationActor) dropItem(item vimbiso.InboxItem) {
