@@ -118,20 +118,31 @@ func (s *Store) Load(ctx context.Context, u vimbiso.User) (Loaded, error) {
 // The snapshot key expires SessionTTL+24h after the save, the token
 // TokenTTL after it.
 func (s *Store) Save(ctx context.Context, u vimbiso.User, snap *vimbiso.Snapshot, token string, done ...string) error {
+	keys, args, err := s.saveArgs(u, snap, token, done)
+	if err != nil {
+		return err
+	}
+	reply, err := saveScript.Run(ctx, s.state, keys, args...).Int64Slice()
+	return saveResult(u, snap, reply, err)
+}
+
+// saveArgs checks a save's input and builds the save script's keys and
+// arguments.
+func (s *Store) saveArgs(u vimbiso.User, snap *vimbiso.Snapshot, token string, done []string) ([]string, []any, error) {
 	if err := checkUser(u); err != nil {
-		return fmt.Errorf("save: %w", err)
+		return nil, nil, fmt.Errorf("save: %w", err)
 	}
 	if snap == nil {
-		return errors.New("save: nil snapshot")
+		return nil, nil, errors.New("save: nil snapshot")
 	}
 	for _, id := range done {
 		if err := checkStreamID(id); err != nil {
-			return fmt.Errorf("save snapshot of user %s: %w", u.Hash(), err)
+			return nil, nil, fmt.Errorf("save snapshot of user %s: %w", u.Hash(), err)
 		}
 	}
 	data, err := encodeSnapshot(snap)
 	if err != nil {
-		return fmt.Errorf("save snapshot of user %s: %w", u.Hash(), err)
+		return nil, nil, fmt.Errorf("save snapshot of user %s: %w", u.Hash(), err)
 	}
 
 	k := keysOf(u)
@@ -146,14 +157,17 @@ func (s *Store) Save(ctx context.Context, u vimbiso.User, snap *vimbiso.Snapshot
 	for _, id := range done {
 		args = append(args, id)
 	}
-	reply, err := saveScript.Run(ctx, s.state, []string{k.snap, k.token, k.inbox}, args...).Int64Slice()
+	return []string{k.snap, k.token, k.inbox}, args, nil
+}
+
+// saveResult reads the save script's reply and sets snap's new version.
+func saveResult(u vimbiso.User, snap *vimbiso.Snapshot, reply []int64, err error) error {
 	if err != nil {
 		return unavailable("save snapshot of user "+u.Hash(), err)
 	}
 	if len(reply) != 2 {
 		return unavailable("save snapshot of user "+u.Hash(), fmt.Errorf("script returned %d values, want 2", len(reply)))
 	}
-
 	if reply[0] == 0 {
 		return fmt.Errorf("save snapshot of user %s: stored version %d, loaded version %d: %w",
 			u.Hash(), reply[1], snap.Version, vimbiso.ErrVersionConflict)
@@ -250,33 +264,14 @@ func (s *Store) SaveTurn(ctx context.Context, u vimbiso.User, snap *vimbiso.Snap
 	if dash == nil {
 		return s.Save(ctx, u, snap, token, done...)
 	}
-	if err := checkUser(u); err != nil {
-		return fmt.Errorf("save: %w", err)
-	}
-	if snap == nil {
-		return errors.New("save: nil snapshot")
-	}
-	for _, id := range done {
-		if err := checkStreamID(id); err != nil {
-			return fmt.Errorf("save snapshot of user %s: %w", u.Hash(), err)
-		}
-	}
-	data, err := encodeSnapshot(snap)
+	keys, args, err := s.saveArgs(u, snap, token, done)
 	if err != nil {
-		return fmt.Errorf("save snapshot of user %s: %w", u.Hash(), err)
+		return err
 	}
 	cached, err := json.Marshal(cachedDashboard{At: dashAt, Dashboard: dash})
 	if err != nil {
 		return fmt.Errorf("save dashboard of user %s: encode: %w", u.Hash(), err)
 	}
-
-	k := keysOf(u)
-	args := make([]any, 0, 5+len(done))
-	args = append(args, snap.Version, data, (s.opts.SessionTTL + lastSeenTTL).Milliseconds(), token, s.opts.TokenTTL.Milliseconds())
-	for _, id := range done {
-		args = append(args, id)
-	}
-	keys := []string{k.snap, k.token, k.inbox}
 
 	pipe := s.state.Pipeline()
 	save := saveScript.EvalSha(ctx, pipe, keys, args...)
@@ -300,17 +295,9 @@ func (s *Store) SaveTurn(ctx context.Context, u vimbiso.User, snap *vimbiso.Snap
 		// The script cache was flushed (a Redis restart): run it in full.
 		reply, err = saveScript.Run(ctx, s.state, keys, args...).Int64Slice()
 	}
-	if err != nil {
-		return unavailable("save snapshot of user "+u.Hash(), err)
+	if err := saveResult(u, snap, reply, err); err != nil {
+		return err
 	}
-	if len(reply) != 2 {
-		return unavailable("save snapshot of user "+u.Hash(), fmt.Errorf("script returned %d values, want 2", len(reply)))
-	}
-	if reply[0] == 0 {
-		return fmt.Errorf("save snapshot of user %s: stored version %d, loaded version %d: %w",
-			u.Hash(), reply[1], snap.Version, vimbiso.ErrVersionConflict)
-	}
-	snap.Version = reply[1]
 	if !sameServer {
 		// A lost cache write costs a LOGIN later, nothing more.
 		_ = s.cache.Set(ctx, keyDashboard(u), cached, s.opts.DashboardTTL).Err()
