@@ -73,7 +73,9 @@ func inputRegWelcome(t *turn, in vimbiso.Input) Event {
 	case in.Kind == vimbiso.InputChoice && in.ChoiceID == choiceRegStart:
 		return EventRegistrationStarted
 	case in.Kind == vimbiso.InputChoice && in.ChoiceID == choiceRegAbout:
+		// The welcome buttons follow, so the member need not scroll up.
 		t.text(msgAbout)
+		t.repeat()
 		return ""
 	case in.Kind == vimbiso.InputForm:
 		return namesFromForm(t, in.Form)
