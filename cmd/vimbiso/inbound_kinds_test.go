@@ -347,8 +347,9 @@ func inboundKindCases() []kindCase {
 			wantStatus: http.StatusOK,
 			wantRead:   true,
 			check: func(t *testing.T, replies []graphMessage) {
-				if wantReplies(t, replies, 1) {
+				if wantReplies(t, replies, 2) {
 					wantText(t, replies[0], aboutHeading)
+					wantInteractive(t, replies[1], "button", "reg_start", "reg_about")
 				}
 			},
 		},
@@ -529,9 +530,10 @@ func inboundKindCases() []kindCase {
 			wantStatus: http.StatusOK,
 			wantRead:   true,
 			check: func(t *testing.T, replies []graphMessage) {
-				if wantReplies(t, replies, 2) {
+				if wantReplies(t, replies, 3) {
 					wantText(t, replies[0], "🙏")
 					wantText(t, replies[1], aboutHeading)
+					wantInteractive(t, replies[2], "button", "reg_start", "reg_about")
 				}
 			},
 			after: func(t *testing.T, k *kindsRun, _, _ string) {
