@@ -18,8 +18,8 @@ type Deliver struct {
 // actor ran (after a crash or a restart).
 type Wake struct{}
 
-// idleCheck is the actor's own passivation timer firing. Gen tells a
-// current timer from one that was reset since.
+// idleCheck is the actor's own passivation timer firing. Gen distinguishes
+// a current timer from one that was reset since.
 type idleCheck struct {
 	Gen uint64
 }

@@ -7,7 +7,7 @@ import (
 	vimbiso "github.com/vimbisopay/vimbiso"
 )
 
-// Loaded is what an actor reads when it starts.
+// Loaded is the state an actor reads from the store when it starts.
 type Loaded struct {
 	Snapshot vimbiso.Snapshot
 	Token    string
@@ -28,7 +28,7 @@ type Store interface {
 	// SaveTurn is Save that also caches a changed dashboard and indexes its
 	// accounts, in the same round trip where it can; dash nil means Save.
 	SaveTurn(ctx context.Context, u vimbiso.User, snap *vimbiso.Snapshot, token string, dash *vimbiso.Dashboard, dashAt time.Time, done ...string) error
-	// Idle tells the store that u has no pending input any more.
+	// Idle records that u has no pending input any more.
 	Idle(ctx context.Context, u vimbiso.User) error
 
 	LoadDashboard(ctx context.Context, u vimbiso.User) (*vimbiso.Dashboard, time.Time, error)
@@ -37,7 +37,7 @@ type Store interface {
 }
 
 // CredEx makes one CredEx call with a member token and returns the
-// normalised answer and the newest token ("" when the answer carried none).
+// normalised result and the newest token ("" when the response carried none).
 type CredEx interface {
 	Do(ctx context.Context, token string, call vimbiso.Call) (vimbiso.Result, string)
 }

@@ -41,12 +41,12 @@ func (cfg Config) withDefaults() Config {
 	return cfg
 }
 
-// Output is what one Step asks the caller to do, in order: send Replies,
+// Output is the work one Step leaves to the caller, in order: send Replies,
 // then make Call (if any) and feed its Result back with another Step.
 type Output struct {
 	Replies []vimbiso.Reply
 	Call    *vimbiso.Call
-	// DropToken asks the caller to forget the member's CredEx token.
+	// DropToken requests that the caller discard the member's CredEx token.
 	DropToken bool
 	// Alerts, when set, is the user's new choice for notifications.
 	Alerts *bool

@@ -134,7 +134,7 @@ func (b *bot) stop() {
 	b.system.Shutdown()
 }
 
-// readiness reports the service ready while the state Redis answers.
+// readiness reports the service ready while the state Redis responds.
 type readiness struct{ store *persistence.Store }
 
 // Ready returns a short reason without the server's address, because
