@@ -92,3 +92,43 @@ func (s *Store) takeCredExToken(ctx context.Context, perMinute int, now time.Tim
 	}
 	return time.Duration(res[1]) * time.Millisecond, nil
 }
+
+// takeBudgetBatchScript reserves up to ARGV[4] calls that may be made now,
+// one sorted-set member each, and returns how many it reserved. When none
+// is free now it reserves nothing and returns 0.
+var takeBudgetBatchScript = redis.NewScript(`
+local key = KEYS[1]
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local want = tonumber(ARGV[3])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+local free = limit - redis.call('ZCARD', key)
+local granted = math.min(want, free)
+if granted <= 0 then
+  return 0
+end
+for i = 1, granted do
+  redis.call('ZADD', key, now, ARGV[4] .. ':' .. i)
+end
+redis.call('PEXPIRE', key, window)
+return granted
+`)
+
+// TakeCredExTokens reserves up to n CredEx calls that the shared budget
+// allows right now, in one round trip, and returns how many it reserved:
+// 0 when none is free now (TakeCredExToken then says how long to wait).
+// A caller that makes many calls uses it to reserve a few at a time.
+func (s *Store) TakeCredExTokens(ctx context.Context, perMinute, n int) (int, error) {
+	if perMinute <= 0 || n <= 0 {
+		return 0, fmt.Errorf("take credex tokens: perMinute %d and n %d must be positive", perMinute, n)
+	}
+	args := []any{perMinute, credexBudgetWindow.Milliseconds(), n, rand.Text()}
+	granted, err := takeBudgetBatchScript.Run(ctx, s.state, []string{keyCredExBudget}, args...).Int()
+	if err != nil {
+		return 0, unavailable("take credex tokens", err)
+	}
+	return granted, nil
+}

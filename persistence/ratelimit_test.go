@@ -191,3 +191,32 @@ func TestCredExBudgetMiniredis(t *testing.T) {
 		t.Errorf("second TakeCredExToken = %v, %v; want within (0, 1m], nil", wait, err)
 	}
 }
+
+func TestCredExBudgetBatch(t *testing.T) {
+	env := newEnv(t, Options{})
+	ctx := context.Background()
+
+	steps := []struct {
+		want, granted int
+	}{
+		{3, 3}, // 3 of 5 free
+		{3, 2}, // only 2 left
+		{1, 0}, // none left now
+	}
+	for i, step := range steps {
+		got, err := env.store.TakeCredExTokens(ctx, 5, step.want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != step.granted {
+			t.Errorf("step %d: TakeCredExTokens(5, %d) = %d, want %d", i, step.want, got, step.granted)
+		}
+	}
+	wait, err := env.store.TakeCredExToken(ctx, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wait <= 0 {
+		t.Errorf("TakeCredExToken after the batch reserved the whole budget waits %v, want a wait", wait)
+	}
+}

@@ -54,9 +54,7 @@ func newBot(cfg Config, store *persistence.Store, log *slog.Logger) *bot {
 		RateLimitBypass: cfg.CredExRateLimitBypass,
 		Logger:          log,
 		// One budget for every node: CredEx counts calls per client IP.
-		Budget: transport.CredExBudgetFunc(func(ctx context.Context) (time.Duration, error) {
-			return store.TakeCredExToken(ctx, cfg.CredExRateLimit)
-		}),
+		Budget: newCredexBudget(store, cfg.CredExRateLimit),
 	}, httpClient, metrics)
 
 	system := actors.NewSystem(log)
