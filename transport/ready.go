@@ -32,13 +32,11 @@ func Checks(checkers ...Checker) Checker {
 
 var _ Checker = (*GraphClient)(nil)
 
-// Ready returns Degraded, so that a GraphClient can be one of the Checks of
-// /readyz: it fails while Meta refuses the access token.
-//
-// TODO: a failing /readyz takes the node out of a load balancer that reads
-// it, which also stops webhook deliveries, although inputs should still be
-// processed while the token is refused. /readyz needs a "degraded" answer
-// that is not a 503.
+// Ready returns Degraded, so that a GraphClient can serve as
+// ServerConfig.Degraded: /readyz then answers 200 with status "degraded"
+// while Meta refuses the access token. It must not be one of the Checks
+// behind the 503, which would take the node out of the load balancer and
+// stop webhook deliveries that can still be processed.
 func (g *GraphClient) Ready(context.Context) error {
 	return g.Degraded()
 }
