@@ -320,3 +320,69 @@ func TestActorHoldsBackFastUser(t *testing.T) {
 }
 
 func fsmSlowDown() string { return fsm.SlowDownReply().Body }
+
+// rotatingCredEx stands in for CredEx's token refresh: every answer to an
+// authenticated call carries a new token, and only the newest one is
+// accepted.
+type rotatingCredEx struct {
+	mu     sync.Mutex
+	newest string
+	issued int
+	calls  []vimbiso.CallOp
+	logins int
+	dash   *vimbiso.Dashboard
+}
+
+func (c *rotatingCredEx) Do(_ context.Context, token string, call vimbiso.Call) (vimbiso.Result, string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.calls = append(c.calls, call.Op)
+	if call.Op == vimbiso.CallLogin {
+		c.logins++
+	} else if token != c.newest {
+		return vimbiso.Result{Op: call.Op, Outcome: vimbiso.OutcomeUnauthorized, Status: 401}, ""
+	}
+	c.issued++
+	c.newest = fmt.Sprintf("token-%d", c.issued)
+	res := vimbiso.Result{Op: call.Op, Outcome: vimbiso.OutcomeOK, Status: 200, Dashboard: c.dash}
+	if call.Op == vimbiso.CallGetLedger {
+		res.Dashboard = nil
+		res.Ledger = []vimbiso.LedgerEntry{{CredexID: "c1", Amount: "2.00 USD", Counterparty: "Bob Example Personal"}}
+	}
+	return res, c.newest
+}
+
+func TestActorUsesNewestToken(t *testing.T) {
+	h := newHarness(t, time.Minute)
+	member := vimbiso.User{PhoneNumberID: alice.PhoneNumberID, WaID: "263770000001"}
+	credex := &rotatingCredEx{dash: &vimbiso.Dashboard{
+		Member:   vimbiso.Member{MemberID: "m1", Tier: 1, FirstName: "Alice"},
+		Accounts: []vimbiso.Account{{AccountID: "a1", Name: "Alice Example Personal", Handle: "263770000001", Type: "PERSONAL", Owned: true}},
+	}}
+	h.router = NewLocalRouter(NewSystem(slog.New(slog.DiscardHandler)), Config{IdleTimeout: time.Minute},
+		Deps{Store: storeAdapter{h.store}, CredEx: credex, Sender: h.sender})
+
+	h.router.Deliver(h.accept(member, "hi"))
+	h.waitSaved(member)
+	now := time.Now()
+	tap := vimbiso.Input{Kind: vimbiso.InputChoice, ChoiceID: "ledger", MessageID: "wamid.LEDGER", SentAt: now, ReceivedAt: now}
+	got, err := h.store.Accept(context.Background(), []persistence.Incoming{{User: member, Input: tap, DedupeID: tap.MessageID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.router.Deliver(got[0].Item)
+	h.waitReplies(2)
+	loaded := h.waitSaved(member)
+
+	credex.mu.Lock()
+	defer credex.mu.Unlock()
+	if credex.logins != 1 {
+		t.Errorf("logins = %d (calls %v), want 1: the ledger call must use the token of the last answer", credex.logins, credex.calls)
+	}
+	if last := credex.calls[len(credex.calls)-1]; last != vimbiso.CallGetLedger {
+		t.Errorf("last call = %s, want getLedger", last)
+	}
+	if loaded.Token != credex.newest {
+		t.Errorf("stored token = %q, want the newest %q", loaded.Token, credex.newest)
+	}
+}
