@@ -61,8 +61,13 @@ type webhookClient struct {
 	http   *http.Client
 	url    string
 	secret []byte
-	seq    atomic.Int64
 }
+
+// loadMessageSeq numbers the message ids of every webhookClient in this
+// process. One counter for all of them keeps the ids unique when a run
+// uses two clients (w4 logs its users in with one and sends with another):
+// a repeated id is a redelivery to the bot, which drops it without a reply.
+var loadMessageSeq atomic.Int64
 
 func newWebhookClient(botURL string) *webhookClient {
 	transport := &http.Transport{MaxIdleConns: 4096, MaxIdleConnsPerHost: 4096, IdleConnTimeout: time.Minute}
@@ -135,7 +140,7 @@ type (
 func (c *webhookClient) body(phone string, s step, contextID string, now time.Time) []byte {
 	msg := hookMessage{
 		From:      phone,
-		ID:        "wamid.LOAD" + strconv.FormatInt(c.seq.Add(1), 10),
+		ID:        "wamid.LOAD" + strconv.FormatInt(loadMessageSeq.Add(1), 10),
 		Timestamp: strconv.FormatInt(now.Unix(), 10),
 		Type:      "text",
 	}
