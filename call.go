@@ -40,7 +40,7 @@ func (op CallOp) NeedsToken() bool {
 	return op != CallLogin && op != CallOnboard
 }
 
-// Call is a request the conversation asks the actor to make to CredEx.
+// Call is a CredEx request that the conversation leaves to the actor.
 // Only the fields of its Op are set.
 type Call struct {
 	Op CallOp `json:"op"`
@@ -73,22 +73,22 @@ type Offer struct {
 	DueDate           string  `json:"due,omitempty"` // YYYY-MM-DD, unsecured only
 }
 
-// Outcome classifies a CredEx answer for the conversation.
+// Outcome classifies a CredEx response for the conversation.
 type Outcome string
 
 const (
 	OutcomeOK           Outcome = "ok"
-	OutcomeInvalid      Outcome = "invalid"      // 400: the request broke a rule; Reason says which
+	OutcomeInvalid      Outcome = "invalid"      // 400: the request broke a rule, named by Reason
 	OutcomeUnauthorized Outcome = "unauthorized" // 401 after one fresh login
 	OutcomeClient       Outcome = "client"       // 401 on a keyhole: our API key is wrong
 	OutcomeForbidden    Outcome = "forbidden"    // 403
 	OutcomeNotFound     Outcome = "not_found"    // 404, or an ERROR_NOT_FOUND action
 	OutcomeConflict     Outcome = "conflict"     // 409
 	OutcomeRateLimited  Outcome = "rate_limited" // 429 after the client's retries
-	OutcomeUnavailable  Outcome = "unavailable"  // 5xx, timeout, connection error, unreadable answer
+	OutcomeUnavailable  Outcome = "unavailable"  // 5xx, timeout, connection error, unreadable response
 )
 
-// Result is a CredEx answer, normalised from the current envelope or any
+// Result is a CredEx response, normalised from the current envelope or any
 // legacy shape.
 type Result struct {
 	Op         CallOp
@@ -104,7 +104,7 @@ type Result struct {
 	Member   *PersonName   // getMemberByHandle
 	CredexID string        // createCredex: the new offer's id
 	Ledger   []LedgerEntry // getLedger
-	HasMore  *bool         // getLedger, when CredEx says so
+	HasMore  *bool         // getLedger, when CredEx sends the flag
 	Credex   *CredexDetail // getCredex
 	Bulk     *BulkSummary  // acceptCredexBulk
 }

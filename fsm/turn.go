@@ -9,7 +9,7 @@ import (
 )
 
 // bannerMax is the longest result text that becomes the first line of the
-// next screen; a longer one is sent as a message of its own.
+// next screen. A longer one is sent as a message of its own.
 const bannerMax = 300
 
 // turn collects what one Step produces.
@@ -36,8 +36,8 @@ func (t *turn) interactive(r vimbiso.Reply, full string) {
 	t.send(r)
 }
 
-// call asks the caller to make a CredEx request; its answer comes back to
-// the current state's result function.
+// call requests a CredEx call from the caller. Its result comes back to the
+// current state's result function.
 //
 // A mutation is recorded first as the snapshot's intent, with the
 // outgoing offers it could add to, so that after a crash the conversation
@@ -94,7 +94,7 @@ func (t *turn) flushBanner() {
 	}
 }
 
-// dropFlow forgets the flow in progress, keeping only a pending banner.
+// dropFlow clears the flow in progress, keeping only a pending banner.
 func (t *turn) dropFlow() {
 	banner := t.c.snap.Flow.Banner
 	t.c.snap.Flow = vimbiso.FlowData{Banner: banner}
@@ -111,7 +111,8 @@ func (t *turn) showDashboard(banner string) Event {
 	return EventDashboardShown
 }
 
-// login starts LOGIN; after says what to do once the member is known.
+// login starts LOGIN. The after argument names what to do once the member
+// is known.
 func (t *turn) login(after, arg string) Event {
 	f := t.flow()
 	f.After, f.AfterArg = after, arg
@@ -123,7 +124,7 @@ func (t *turn) repeat() {
 	t.c.enter(t.c.State())
 }
 
-// setDashboard stores a full dashboard from a CredEx answer.
+// setDashboard stores a full dashboard from a CredEx result.
 func (t *turn) setDashboard(d *vimbiso.Dashboard) {
 	if d == nil {
 		return
@@ -145,13 +146,13 @@ func (t *turn) tooOld() bool {
 	return !t.in.SentAt.IsZero() && t.now.Sub(t.in.SentAt) > t.c.cfg.SessionTTL
 }
 
-// dashboardMaxAge is how old a dashboard may be when a list of offers or
-// members is built from it.
+// dashboardMaxAge is the maximum age of a dashboard that a list of offers
+// or members is built from.
 const dashboardMaxAge = 30 * time.Second
 
 // refreshIfOld starts a LOGIN to refresh the dashboard when it is missing,
 // stale or older than dashboardMaxAge, and reports whether it did. The
-// state's result function then passes the answer to refreshed.
+// state's result function then passes the result to refreshed.
 func (t *turn) refreshIfOld() bool {
 	c := t.c
 	if c.dash != nil && !c.dashStale && t.now.Sub(c.dashAt) <= dashboardMaxAge {
@@ -161,8 +162,8 @@ func (t *turn) refreshIfOld() bool {
 	return true
 }
 
-// refreshed handles the LOGIN answer that refreshIfOld asked for: on
-// success it renders the current state again; on failure it shows the
+// refreshed handles the LOGIN result that refreshIfOld requested. On
+// success it renders the current state again, and on failure it shows the
 // dashboard with the error.
 func refreshed(t *turn, r *vimbiso.Result) Event {
 	if r.OK() && r.Dashboard != nil {
