@@ -53,7 +53,7 @@ func (t *turn) call(c vimbiso.Call) {
 }
 
 // idempotencyKey is the same for every processing of the message that
-// started the turn, also in the steps fed by CredEx's answers, so that a
+// started the turn, also in the steps fed by CredEx's results, so that a
 // repeat after a crash carries the key of the first attempt.
 func (t *turn) idempotencyKey(op vimbiso.CallOp) string {
 	sum := sha256.Sum256([]byte(t.c.phone + "\x00" + t.c.turnID + "\x00" + string(op)))
