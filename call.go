@@ -93,12 +93,12 @@ const (
 type Result struct {
 	Op         CallOp
 	Outcome    Outcome
-	Status     int    // HTTP status; 0 when no answer came
+	Status     int    // HTTP status; 0 when no response came
 	ActionType string // data.action.type when present
 	Code       string // data.action.details.code when present
 	Reason     string // the text to show the user, at most 300 characters
 
-	Dashboard *Dashboard // a full dashboard when the answer carried one
+	Dashboard *Dashboard // a full dashboard when the response carried one
 
 	Account  *AccountRef   // getAccountByHandle
 	Member   *PersonName   // getMemberByHandle
@@ -132,7 +132,7 @@ type Cleared struct {
 	Counterparty string
 }
 
-// BulkSummary is what acceptCredexBulk did.
+// BulkSummary is the outcome of acceptCredexBulk.
 type BulkSummary struct {
 	Accepted []string
 	Failed   []BulkFailure

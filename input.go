@@ -19,18 +19,18 @@ const (
 	// InputUnsupported is media, a location, contacts or an unknown type;
 	// Type names it.
 	InputUnsupported InputKind = "unsupported"
-	// InputIgnored is recorded and counted but never answered: reactions,
+	// InputIgnored is recorded and counted but gets no reply: reactions,
 	// system notices and group messages.
 	InputIgnored InputKind = "ignored"
-	// InputResult carries the answer to a CredEx call back into the
-	// conversation that asked for it. It never comes from WhatsApp.
+	// InputResult carries the result of a CredEx call back into the
+	// conversation that requested it. It never comes from WhatsApp.
 	InputResult InputKind = "result"
 	// InputEvent is a CredEx callback routed to one member's conversation.
 	InputEvent InputKind = "event"
 )
 
 // Input is one thing that happened to a conversation. Inputs from WhatsApp
-// are stored in the user's inbox before the webhook is answered, so every
+// are stored in the user's inbox before the webhook responds, so every
 // field must survive a JSON round trip.
 type Input struct {
 	Kind      InputKind         `json:"k"`

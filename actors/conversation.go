@@ -80,7 +80,7 @@ type conversationActor struct {
 	idleTimer *time.Timer
 
 	recentInputs []time.Time // when the user's inputs of the last minute were processed
-	slowDownSent bool        // the user was told in this burst that inputs wait
+	slowDownSent bool        // the slow-down notice went out in this burst
 }
 
 func (a *conversationActor) Receive(ctx actor.Context) {
@@ -188,7 +188,7 @@ func (a *conversationActor) resetIdle(ctx actor.Context) {
 }
 
 // passivate stops the actor when its timer is current and no delivery is
-// on its way; the router then starts a fresh activation for the next one.
+// on its way. The router then starts a fresh activation for the next one.
 func (a *conversationActor) passivate(ctx actor.Context, gen uint64) {
 	if gen != a.idleGen || !a.router.release(a.user, ctx.Self()) {
 		return
@@ -201,8 +201,9 @@ func (a *conversationActor) passivate(ctx actor.Context, gen uint64) {
 	ctx.Stop(ctx.Self())
 }
 
-// recover turns a panic inside a turn into a logged error, so that one bad
-// input never blocks the user's inbox.
+// recoverTurn turns a panic inside a turn into a logged error and drops the
+// input, so that one bad input does not block the user's inbox. When Redis
+// is down the drop fails and the input is tried again on the next activation.
 func (a *conversationActor) recoverTurn(item vimbiso.InboxItem) {
 	if r := recover(); r != nil {
 		a.router.metrics.panicked()

@@ -13,8 +13,8 @@ const throttleWindow = time.Minute
 
 // throttle holds a user's input back while they sent more than
 // Config.InputRate messages in the last minute. The input stays in the
-// durable inbox meanwhile, so nothing answered 200 is ever dropped; the
-// user is told once per burst that their messages wait their turn.
+// durable inbox meanwhile, so nothing acknowledged with 200 is dropped. The
+// user gets one notice per burst that their messages wait their turn.
 func (a *conversationActor) throttle(ctx context.Context, in vimbiso.Input) {
 	if a.cfg.InputRate <= 0 || !fromUser(in) {
 		return
@@ -41,7 +41,7 @@ func (a *conversationActor) throttle(ctx context.Context, in vimbiso.Input) {
 }
 
 // fromUser reports whether in is a message the user sent, as opposed to a
-// CredEx event or an answer to our own call.
+// CredEx event or the result of our own call.
 func fromUser(in vimbiso.Input) bool {
 	switch in.Kind {
 	case vimbiso.InputText, vimbiso.InputChoice, vimbiso.InputForm, vimbiso.InputUnsupported:

@@ -37,9 +37,9 @@ func (a *conversationActor) turn(item vimbiso.InboxItem) {
 	a.save(ctx, item)
 }
 
-// alertsOn reports whether the member wants notifications; when the store
-// cannot tell, it assumes they do, as a missed alert costs more than an
-// unwanted one.
+// alertsOn reports whether the member wants notifications. When the store
+// cannot be read it assumes they do, because a missed alert costs more than
+// an unwanted one.
 func (a *conversationActor) alertsOn(ctx context.Context) bool {
 	on, err := a.deps.Store.AlertsOn(ctx, a.user)
 	if err != nil {
@@ -70,8 +70,8 @@ func (a *conversationActor) markRead(ctx context.Context, in vimbiso.Input) {
 	}
 }
 
-// run sends the replies of out, makes its call, and feeds the answer back
-// until the conversation asks for nothing more.
+// run sends the replies of out, makes its call, and feeds the result back
+// until the conversation requests no more calls.
 func (a *conversationActor) run(ctx context.Context, out fsm.Output) {
 	for range maxCallsPerTurn {
 		a.apply(ctx, out)
@@ -81,8 +81,8 @@ func (a *conversationActor) run(ctx context.Context, out fsm.Output) {
 		var res vimbiso.Result
 		if out.Call.Op.Mutates() && !a.saveIntent(ctx) {
 			// Without the intent on record a crash could repeat the
-			// mutation, so it is not made; the member is told the outcome
-			// is unknown rather than that it failed.
+			// mutation, so it is not made. The member gets the message for
+			// an unknown outcome rather than a failure.
 			res = vimbiso.Result{Op: out.Call.Op, Outcome: vimbiso.OutcomeUnavailable}
 		} else {
 			res = a.call(ctx, *out.Call)

@@ -8,12 +8,12 @@ import (
 	vimbiso "github.com/vimbisopay/vimbiso"
 )
 
-// lateReplyWindow is how old a late message may be and still get an
-// answer; past it Meta would refuse a free-form reply anyway.
+// lateReplyWindow is the maximum age of a late message that still gets a
+// reply. Past it Meta would reject a free-form reply anyway.
 const lateReplyWindow = 24 * time.Hour
 
-// handleInput runs the checks every user input passes before the current
-// state sees it: late, session, global words, global and stale choices.
+// handleInput runs the checks every user input passes before it reaches
+// the current state: late, session, global words, global and stale choices.
 func (c *Conversation) handleInput(t *turn, in vimbiso.Input) {
 	if sent := in.SentAt; sent.After(c.snap.LastInboundAt) {
 		c.snap.LastInboundAt = sent
@@ -67,7 +67,7 @@ func (c *Conversation) hasSession(now time.Time) bool {
 	return now.Sub(c.snap.LastInputAt) <= c.cfg.SessionTTL
 }
 
-// startOver forgets the expired session. The active account stays, as the
+// startOver clears the expired session. The active account stays, as the
 // "last seen" marker, so that LOGIN can keep it.
 func (c *Conversation) startOver() {
 	c.state = StateNoSession
@@ -85,8 +85,8 @@ func (c *Conversation) endSession() {
 	c.snap.LastInputAt = time.Time{}
 }
 
-// late answers a message that reached us more than SessionTTL after it was
-// sent, without acting on it. It reports whether the input was late.
+// late replies to a message that reached us more than SessionTTL after it
+// was sent, without acting on it. It reports whether the input was late.
 func (c *Conversation) late(t *turn, in vimbiso.Input) bool {
 	if in.SentAt.IsZero() || in.ReceivedAt.Sub(in.SentAt) <= c.cfg.SessionTTL {
 		return false
@@ -95,7 +95,7 @@ func (c *Conversation) late(t *turn, in vimbiso.Input) bool {
 		return true
 	}
 	if !c.snap.LateNoticeAt.IsZero() && t.now.Sub(c.snap.LateNoticeAt) < c.cfg.SessionTTL {
-		return true // this burst of late messages was answered already
+		return true // this burst of late messages got its notice already
 	}
 	c.snap.LateNoticeAt = t.now
 	if c.hasSession(t.now) {

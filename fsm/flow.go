@@ -7,11 +7,11 @@ import (
 	vimbiso "github.com/vimbisopay/vimbiso"
 )
 
-// State is where the user is in the conversation. Its value is stored in
-// snapshots: renaming one needs a snapshot schema bump and a migration.
+// State is the user's place in the conversation. Its value is stored in
+// snapshots, so renaming one needs a snapshot schema bump and a migration.
 type State string
 
-// Event is what happened to move the conversation from one state to another.
+// Event is the occurrence that moves the conversation from one state to another.
 type Event string
 
 // Transition moves the conversation from any of From to To on Event. An
@@ -23,7 +23,7 @@ type Transition struct {
 }
 
 // screen describes one state: what the bot does on entering it and how the
-// state reads the user's inputs and the answers to its CredEx calls.
+// state reads the user's inputs and the results of its CredEx calls.
 type screen struct {
 	// enter renders the state's screen or starts its CredEx call. It runs
 	// on every entry, also when a state is entered again from itself.
@@ -31,10 +31,10 @@ type screen struct {
 	// input handles a user input that passed the global checks. It returns
 	// the event to fire, or "" to stay without rendering again.
 	input func(t *turn, in vimbiso.Input) Event
-	// result handles the answer to the call the state made.
+	// result handles the result of the call the state made.
 	result func(t *turn, r *vimbiso.Result) Event
 	// buttons reports whether the state waits for a tap, so that E_UNKNOWN
-	// says "tap a button" instead of naming the menu.
+	// asks for a tap instead of naming the menu.
 	buttons bool
 	// prompt reports whether the state waits for typed text, so that its
 	// question is asked again after a photo or a sticker.

@@ -100,12 +100,12 @@ func msgHelp(support, dueExample string) string {
 		"Need a person? Contact " + support + "."
 }
 
-// NoPhoneReply is the answer to a user whose webhook carried no phone
+// NoPhoneReply is the reply to a user whose webhook carried no phone
 // number: credex finds members by phone number, so no conversation starts.
 func NoPhoneReply() vimbiso.Reply { return vimbiso.Text(msgNoPhone) }
 
-// SlowDownReply tells a user who sends faster than the bot takes input that
-// their messages wait their turn; none is lost.
+// SlowDownReply is the notice to a user who sends faster than the bot takes
+// input: their messages wait their turn and none is lost.
 func SlowDownReply() vimbiso.Reply {
 	return vimbiso.Text("⏳ You're sending messages faster than I can answer. I'll get to each of them in order.")
 }

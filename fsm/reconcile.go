@@ -52,17 +52,17 @@ func (c *Conversation) startReconcile(t *turn, in vimbiso.Input) bool {
 	if c.snap.Intent == nil || c.reconciling != nil {
 		return false
 	}
-	held := in
-	c.reconciling = &held
+	waiting := in
+	c.reconciling = &waiting
 	t.call(vimbiso.Call{Op: vimbiso.CallLogin, Phone: c.phone})
 	return true
 }
 
-// finishReconcile takes the LOGIN answer of startReconcile, settles the
-// intent, then handles the held input unless it was the very message that
-// made the mutation and the mutation is known to be done.
+// finishReconcile takes the LOGIN result of startReconcile, settles the
+// intent, then handles the waiting input unless it was the very message
+// that made the mutation and the mutation is known to be done.
 func (c *Conversation) finishReconcile(t *turn, r *vimbiso.Result) {
-	held := *c.reconciling
+	waiting := *c.reconciling
 	c.reconciling = nil
 	intent := c.snap.Intent
 	if !r.OK() || r.Dashboard == nil {
@@ -83,15 +83,15 @@ func (c *Conversation) finishReconcile(t *turn, r *vimbiso.Result) {
 	case done:
 		t.setBanner(banner)
 	case intent.Call.Op == vimbiso.CallCreateCredex && intent.Call.Offer != nil:
-		// The member was told the outcome was unknown; now it is known.
+		// The member got E_UNSURE_OFFER earlier. Now the outcome is known.
 		o := intent.Call.Offer
 		t.setBanner(msgOfferNotMade(formatAmount(o.Amount, o.Denomination)))
 	}
-	c.handleInput(t, held)
+	c.handleInput(t, waiting)
 }
 
 // intentOutcome reports whether the dashboard shows the intent's mutation
-// as carried out, and the line that tells the member so.
+// as carried out, and the line that reports it to the member.
 func intentOutcome(intent *vimbiso.Intent, d *vimbiso.Dashboard) (bool, string) {
 	call := intent.Call
 	switch call.Op {
@@ -131,8 +131,8 @@ func intentOutcome(intent *vimbiso.Intent, d *vimbiso.Dashboard) (bool, string) 
 	return false, ""
 }
 
-// msgOfferNotMade tells the member that an offer whose outcome was unknown
-// was not created.
+// msgOfferNotMade reports that an offer whose outcome was unknown was not
+// created.
 func msgOfferNotMade(amount string) string {
 	return "Your offer of " + amount + " did not go through, so nothing was sent. You can make it again."
 }

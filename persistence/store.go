@@ -102,7 +102,7 @@ func Open(stateURL, cacheURL string, opts Options) (*Store, error) {
 }
 
 // failFast shortens go-redis's retry defaults (3 retries after dial
-// attempts of 5 s) unless the URL sets them: the webhook must answer 503
+// attempts of 5 s) unless the URL sets them: the webhook must respond 503
 // within about a second when Redis is down, so that Meta redelivers.
 func failFast(o *redis.Options, rawURL string) {
 	if !strings.Contains(rawURL, "max_retries=") {
@@ -174,7 +174,7 @@ func redactURL(err error, rawURL string) error {
 // EvictionPolicy returns the state Redis' maxmemory-policy. Snapshots and
 // inboxes must never be evicted, so anything but noeviction loses
 // conversations under memory pressure. Managed services that disable
-// CONFIG answer with an error.
+// CONFIG return an error.
 func (s *Store) EvictionPolicy(ctx context.Context) (string, error) {
 	res, err := s.state.ConfigGet(ctx, "maxmemory-policy").Result()
 	if err != nil {

@@ -104,7 +104,7 @@ func startMocks(f devFlags, log *slog.Logger) (*mocks, error) {
 	return &mocks{whatsapp: wa, credex: cx, whatsappServer: waServer, credexServer: cxServer}, nil
 }
 
-// pointAt tells the mocks where the bot is.
+// pointAt gives the mocks the bot's URL.
 func (m *mocks) pointAt(botURL string) {
 	m.whatsapp.SetBotURL(botURL)
 	m.credex.SetWebhookURL(botURL + "/credex/webhook")

@@ -11,7 +11,7 @@ import (
 )
 
 // The fixed, public development settings. `vimbiso dev` uses them whatever
-// the shell says, so that a shell prepared for production never points it
+// the shell sets, so that a shell prepared for production never points it
 // at real services.
 const (
 	devAppSecret     = "dev-app-secret"
@@ -97,7 +97,7 @@ func (a devAddresses) write(path string) error {
 	return os.Rename(tmp, path)
 }
 
-// printBanner tells the developer where everything is and who to be.
+// printBanner prints where everything listens and the demo members.
 func (a devAddresses) printBanner(w io.Writer, redis string) {
 	data, _ := json.Marshal(a)
 	var b strings.Builder

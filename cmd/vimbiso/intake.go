@@ -13,7 +13,7 @@ import (
 )
 
 // noPhoneNoticeTTL is how long a user known only by a business-scoped id
-// goes without a second E_NO_PHONE answer.
+// goes without a second E_NO_PHONE reply.
 const noPhoneNoticeTTL = 24 * time.Hour
 
 // intake is the front end's Deliverer: it stores each message durably,
@@ -59,8 +59,8 @@ func (in *intake) Deliver(ctx context.Context, msgs []transport.Inbound) error {
 	return nil
 }
 
-// answerNoPhone tells a user without a phone number, once a day, that
-// credex needs one. No conversation is kept for such a user.
+// answerNoPhone sends a user without a phone number, once a day, the
+// E_NO_PHONE reply: credex needs a phone number. No conversation is kept for such a user.
 func (in *intake) answerNoPhone(ctx context.Context, m transport.Inbound) {
 	if m.Input.BSUID == "" || m.Input.Kind == vimbiso.InputIgnored {
 		return
@@ -73,7 +73,7 @@ func (in *intake) answerNoPhone(ctx context.Context, m transport.Inbound) {
 		sendCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		if _, err := in.sender.Send(sendCtx, m.User.PhoneNumberID, m.User, m.Input.BSUID, fsm.NoPhoneReply()); err != nil {
-			in.log.Error("no-phone answer failed", "message_id", m.Input.MessageID, "err", err)
+			in.log.Error("no-phone reply send failed", "message_id", m.Input.MessageID, "err", err)
 		}
 	}()
 }
