@@ -386,3 +386,54 @@ func TestActorUsesNewestToken(t *testing.T) {
 		t.Errorf("stored token = %q, want the newest %q", loaded.Token, credex.newest)
 	}
 }
+
+// TestActorSkipsUnchangedDashboardWrite checks that a turn whose fresh
+// dashboard equals the one last cached leaves the cache alone, and that a
+// changed dashboard, or one cached over cacheRefresh ago, is written.
+func TestActorSkipsUnchangedDashboardWrite(t *testing.T) {
+	h := newHarness(t, time.Minute)
+	member := vimbiso.User{PhoneNumberID: alice.PhoneNumberID, WaID: "263770000001"}
+	dash := func(net string) *vimbiso.Dashboard {
+		return &vimbiso.Dashboard{
+			Member: vimbiso.Member{MemberID: "m1", Tier: 1, FirstName: "Alice"},
+			Accounts: []vimbiso.Account{{AccountID: "a1", Name: "Alice Example Personal", Handle: "263770000001",
+				Type: "PERSONAL", Owned: true, Balances: vimbiso.Balances{NetPayRec: net}}},
+		}
+	}
+	credex := &rotatingCredEx{dash: dash("0.00 USD")}
+	var mu sync.Mutex
+	clock := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
+	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
+	h.router = NewLocalRouter(NewSystem(slog.New(slog.DiscardHandler)), Config{IdleTimeout: time.Minute, Now: now},
+		Deps{Store: storeAdapter{h.store}, CredEx: credex, Sender: h.sender})
+
+	say := func(text string, at time.Duration) time.Time {
+		t.Helper()
+		mu.Lock()
+		clock = time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC).Add(at)
+		mu.Unlock()
+		h.router.Deliver(h.accept(member, text))
+		h.waitSaved(member)
+		_, cachedAt, err := h.store.LoadDashboard(context.Background(), member)
+		if err != nil {
+			t.Fatalf("after %q: %v", text, err)
+		}
+		return cachedAt
+	}
+	start := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
+	if got := say("hi", 0); !got.Equal(start) {
+		t.Fatalf("first dashboard cached at %v, want %v", got, start)
+	}
+	if got := say("menu", 5*time.Second); !got.Equal(start) {
+		t.Errorf("an unchanged dashboard was written again (cached at %v, want %v)", got, start)
+	}
+	credex.mu.Lock()
+	credex.dash = dash("5.00 USD")
+	credex.mu.Unlock()
+	if got, want := say("menu", 6*time.Second), start.Add(6*time.Second); !got.Equal(want) {
+		t.Errorf("a changed dashboard cached at %v, want %v", got, want)
+	}
+	if got, want := say("menu", 6*time.Second+cacheRefresh), start.Add(6*time.Second+cacheRefresh); !got.Equal(want) {
+		t.Errorf("an unchanged dashboard %v after the last write cached at %v, want %v", cacheRefresh, got, want)
+	}
+}

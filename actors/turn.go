@@ -3,6 +3,7 @@ package actors
 import (
 	"context"
 	"errors"
+	"reflect"
 	"time"
 
 	vimbiso "github.com/vimbisopay/vimbiso"
@@ -183,7 +184,7 @@ func (a *conversationActor) login(ctx context.Context) (vimbiso.Result, bool) {
 func (a *conversationActor) save(ctx context.Context, item vimbiso.InboxItem) {
 	snap := a.conv.Snapshot()
 	dash, dashAt, changed := a.conv.Dashboard()
-	if !changed {
+	if !changed || a.cacheCurrent(dash) {
 		dash = nil
 	}
 	var err error
@@ -202,6 +203,9 @@ func (a *conversationActor) save(ctx context.Context, item vimbiso.InboxItem) {
 	switch {
 	case err == nil:
 		a.conv.SetVersion(snap.Version)
+		if dash != nil {
+			a.cached, a.cachedAt = dash, a.cfg.Now()
+		}
 	case errors.Is(err, vimbiso.ErrVersionConflict):
 		a.log.Warn("snapshot changed by another activation, reloading", "message_id", item.Input.MessageID)
 		a.processed.remove(item.ID)
@@ -213,6 +217,20 @@ func (a *conversationActor) save(ctx context.Context, item vimbiso.InboxItem) {
 		a.processed.remove(item.ID)
 		a.conv = nil
 	}
+}
+
+// cacheRefresh is how often an unchanged dashboard is written to the
+// cache again. It keeps the account index, which expires after SessionTTL,
+// and the cached copy's age well inside their limits.
+const cacheRefresh = 20 * time.Second
+
+// cacheCurrent reports whether dash equals the dashboard this activation
+// last wrote to the cache, and that write is recent. Most turns fetch a
+// dashboard that did not change. Skipping its write saves the encoding and
+// about ten Redis commands.
+func (a *conversationActor) cacheCurrent(dash *vimbiso.Dashboard) bool {
+	return a.cached != nil && a.cfg.Now().Sub(a.cachedAt) < cacheRefresh &&
+		reflect.DeepEqual(dash, a.cached)
 }
 
 // dropItem removes an input whose turn panicked, keeping the snapshot the

@@ -88,7 +88,9 @@ func Open(stateURL, cacheURL string, opts Options) (*Store, error) {
 	}
 	failFast(stateOpts, stateURL)
 	state := redis.NewClient(stateOpts)
-	if cacheURL == "" {
+	if cacheURL == "" || cacheURL == stateURL {
+		// One client for both: SaveTurn then writes the dashboard cache in
+		// the same pipeline as the snapshot, one round trip instead of two.
 		return New(state, nil, opts), nil
 	}
 

@@ -19,6 +19,7 @@ func TestOpen(t *testing.T) {
 		cacheAddr string
 	}{
 		{"one server", "", state.Addr},
+		{"same URL twice", state.URL, state.Addr},
 		{"two servers", cache.URL, cache.Addr},
 	}
 	for i, tt := range tests {
@@ -38,6 +39,11 @@ func TestOpen(t *testing.T) {
 			}
 			if got := keyOwner(t, keyDashboard(u), state, cache); got != tt.cacheAddr {
 				t.Errorf("dashboard stored on %s, want %s", got, tt.cacheAddr)
+			}
+			// One client for one server lets SaveTurn write the cache in
+			// the snapshot's pipeline.
+			if shared := s.cache == s.state; shared != (tt.cacheAddr == state.Addr) {
+				t.Errorf("one client for both = %v, want %v", shared, !shared)
 			}
 		})
 	}

@@ -192,11 +192,14 @@ func (s *Server) receive(w http.ResponseWriter, r *http.Request, _ httprouter.Pa
 			return
 		}
 	}
+	debug := s.log.Enabled(r.Context(), slog.LevelDebug)
 	for _, in := range d.Messages {
 		s.metrics.inbound(string(in.Input.Kind))
-		s.log.Debug("message accepted", "user", in.User, "input", in.Input)
+		if debug {
+			s.log.Debug("message accepted", "user", in.User, "input", in.Input)
+		}
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	writeOK(w)
 	s.metrics.webhookRequest(routeWebhook, "ok")
 }
 

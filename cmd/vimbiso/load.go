@@ -16,18 +16,19 @@ import (
 
 // loadFlags are the flags of `vimbiso load`.
 type loadFlags struct {
-	workloads string
-	users     int
-	duration  time.Duration
-	maxTurns  int64
-	latency   time.Duration
-	rate      int
-	count     int
-	fsync     string
-	runs      int
-	out       string
-	keep      bool
-	botBinary string
+	workloads  string
+	users      int
+	duration   time.Duration
+	maxTurns   int64
+	latency    time.Duration
+	rate       int
+	count      int
+	fsync      string
+	runs       int
+	out        string
+	keep       bool
+	botBinary  string
+	cpuProfile string
 }
 
 const loadUsage = `Usage: vimbiso load [flags]
@@ -86,7 +87,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	for _, w := range strings.Split(f.workloads, ",") {
 		var results []loadResult
 		for run := range f.runs {
-			res, err := runWorkload(ctx, strings.TrimSpace(w), f, bin, log)
+			res, err := runWorkload(ctx, strings.TrimSpace(w), run+1, f, bin, log)
 			res.Run = run + 1
 			if err != nil {
 				fmt.Fprintf(stderr, "vimbiso load: %s run %d: %v\n", w, run+1, err)
@@ -130,6 +131,7 @@ func parseLoadFlags(args []string, stderr io.Writer) (loadFlags, error) {
 	fs.StringVar(&f.out, "out", "", "append each run's figures as one JSON line to this file")
 	fs.StringVar(&f.botBinary, "bot-binary", "", "vimbiso binary to run as the bot (default: this one)")
 	fs.BoolVar(&f.keep, "keep", false, "keep each run's temporary directory (bot log, Redis AOF)")
+	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write the bot's CPU profile of each run to PREFIX-WORKLOAD-RUN.prof")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, loadUsage)
 		fs.PrintDefaults()
@@ -331,8 +333,11 @@ func percentiles(d []time.Duration) (p50, p95, p99 float64) {
 }
 
 // runWorkload runs one workload on a fresh stack.
-func runWorkload(ctx context.Context, workload string, f loadFlags, bin string, log *slog.Logger) (loadResult, error) {
+func runWorkload(ctx context.Context, workload string, run int, f loadFlags, bin string, log *slog.Logger) (loadResult, error) {
 	opts := stackOptions{fsync: f.fsync, idleTimeout: 10 * time.Minute, botBinary: bin}
+	if f.cpuProfile != "" {
+		opts.cpuProfile = fmt.Sprintf("%s-%s-%d.prof", f.cpuProfile, workload, run)
+	}
 	if workload == "w3" {
 		opts.latency = f.latency
 	}

@@ -51,6 +51,7 @@ type stackOptions struct {
 	latency     time.Duration // added to every Graph API and CredEx API call
 	idleTimeout time.Duration // the bot's IDLE_TIMEOUT
 	botBinary   string        // the vimbiso binary to run as the bot
+	cpuProfile  string        // where the bot writes its CPU profile, if set
 }
 
 // startLoadStack starts redis-server, the mocks and the bot. Stop it with
@@ -168,6 +169,9 @@ func (s *loadStack) startBot(ctx context.Context, opts stackOptions) error {
 		"REDIS_STATE_URL=" + s.redisURL,
 		"LOG_LEVEL=warn",
 		"IDLE_TIMEOUT=" + opts.idleTimeout.String(),
+	}
+	if opts.cpuProfile != "" {
+		env = append(env, "VIMBISO_CPUPROFILE="+opts.cpuProfile)
 	}
 	s.botLog = filepath.Join(s.dir, "bot.log")
 	logFile, err := os.Create(s.botLog)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/pprof"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/redis/go-redis/v9"
@@ -26,6 +27,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	log := slog.New(newRepeatLimiter(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel})))
+	if path := os.Getenv("VIMBISO_CPUPROFILE"); path != "" {
+		stopProfile, err := startCPUProfile(path)
+		if err != nil {
+			log.Error("starting the CPU profile failed", "err", err)
+			return 1
+		}
+		defer stopProfile()
+	}
 
 	redis.SetLogger(redisLogger{log.With("lib", "go-redis")})
 	store, err := persistence.Open(cfg.RedisStateURL, cfg.RedisURL, storeOptions(cfg))
@@ -97,4 +106,22 @@ func checkEvictionPolicy(ctx context.Context, store *persistence.Store, log *slo
 	case policy != "noeviction":
 		log.Warn("the state redis may evict conversations; set maxmemory-policy noeviction", "maxmemory_policy", policy)
 	}
+}
+
+// startCPUProfile writes the process's CPU profile to path until the
+// returned function is called. vimbiso load sets VIMBISO_CPUPROFILE to
+// profile the bot alone, apart from the mocks and the load generator.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
