@@ -44,10 +44,13 @@ func newBot(cfg Config, store *persistence.Store, log *slog.Logger) *bot {
 	transportPool := http.DefaultTransport.(*http.Transport).Clone()
 	transportPool.MaxIdleConns = 1024
 	transportPool.MaxIdleConnsPerHost = 512
-	httpClient := &http.Client{Timeout: 30 * time.Second, Transport: transportPool}
 	graph := transport.NewGraphClientWithOptions(cfg.WhatsAppURL, cfg.AccessToken, transport.GraphOptions{
-		HTTPClient: httpClient, Metrics: metrics, Logger: log, SendRate: cfg.SendRate,
+		HTTPClient: &http.Client{Timeout: 30 * time.Second, Transport: transportPool},
+		Metrics:    metrics, Logger: log, SendRate: cfg.SendRate,
 	})
+	// The CredEx client bounds each request with its own context deadline,
+	// so a client timeout would only add a second timer to every call.
+	credexHTTP := &http.Client{Transport: transportPool}
 	credex := transport.NewCredExClient(transport.CredExConfig{
 		BaseURL:         cfg.CredExURL,
 		APIKey:          cfg.ClientAPIKey,
@@ -55,7 +58,7 @@ func newBot(cfg Config, store *persistence.Store, log *slog.Logger) *bot {
 		Logger:          log,
 		// One budget for every node: CredEx counts calls per client IP.
 		Budget: newCredexBudget(store, cfg.CredExRateLimit),
-	}, httpClient, metrics)
+	}, credexHTTP, metrics)
 
 	system := actors.NewSystem(log)
 	router := actors.NewLocalRouter(system, actors.Config{
