@@ -28,7 +28,22 @@ import (
 // A body that is not JSON, not a whatsapp_business_account object, or that
 // lacks a field every message needs (id, sender, timestamp, metadata) returns
 // a *DecodeError naming the field, and no Delivery.
+//
+// Two decoders do the work. decodeWebhookFast reads the body once and covers
+// the bodies Meta sends. It passes anything it cannot decode exactly as the
+// precise path would to decodeWebhookPrecise, which decodes level by level so
+// that every error names its field. The precise path defines the behaviour,
+// and the fast path must return the same Delivery for every body it accepts.
 func DecodeWebhook(body []byte, served []string, now time.Time) (Delivery, error) {
+	if d, ok := decodeWebhookFast(body, served, now); ok {
+		return d, nil
+	}
+	return decodeWebhookPrecise(body, served, now)
+}
+
+// decodeWebhookPrecise decodes the body one level at a time, each child from
+// its own json.RawMessage, so that a failure is reported with its path.
+func decodeWebhookPrecise(body []byte, served []string, now time.Time) (Delivery, error) {
 	var wb wireBody
 	if err := unmarshalAt("body", body, &wb); err != nil {
 		return Delivery{}, err
@@ -131,6 +146,12 @@ func decodeMessage(path string, raw json.RawMessage, phoneNumberID string, conta
 	if err := unmarshalAt(path, raw, &m); err != nil {
 		return Inbound{}, nil, err
 	}
+	return inboundFromWire(path, &m, phoneNumberID, contacts, now)
+}
+
+// inboundFromWire checks a decoded message and builds its Inbound. Both
+// decoders call it, so they validate and classify messages alike.
+func inboundFromWire(path string, m *wireMessage, phoneNumberID string, contacts []wireContact, now time.Time) (Inbound, []GraphErrorItem, error) {
 	if m.ID == "" {
 		return Inbound{}, nil, &DecodeError{Field: path + ".id", Reason: "missing"}
 	}
@@ -169,7 +190,7 @@ func decodeMessage(path string, raw json.RawMessage, phoneNumberID string, conta
 }
 
 // classify sets the kind of an input and the value that goes with it.
-func classify(m wireMessage) vimbiso.Input {
+func classify(m *wireMessage) vimbiso.Input {
 	if m.GroupID != "" {
 		// A message written in a group we belong to is recorded and never replied to.
 		return vimbiso.Input{Kind: vimbiso.InputIgnored}
@@ -255,6 +276,12 @@ func decodeStatus(path string, raw json.RawMessage, phoneNumberID string) (Statu
 	if err := unmarshalAt(path, raw, &ws); err != nil {
 		return Status{}, err
 	}
+	return statusFromWire(path, &ws, phoneNumberID)
+}
+
+// statusFromWire checks a decoded status and builds its Status. Both decoders
+// call it.
+func statusFromWire(path string, ws *wireStatus, phoneNumberID string) (Status, error) {
 	at, err := parseTimestamp(path+".timestamp", ws.Timestamp, false)
 	if err != nil {
 		return Status{}, err
@@ -299,6 +326,9 @@ func parseTimestamp(path string, raw json.RawMessage, required bool) (time.Time,
 		}
 		return time.Time{}, nil
 	}
+	if secs, ok := plainUnixSeconds(raw); ok {
+		return time.Unix(secs, 0).UTC(), nil
+	}
 	text := string(raw)
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
@@ -309,6 +339,27 @@ func parseTimestamp(path string, raw json.RawMessage, required bool) (time.Time,
 		return time.Time{}, &DecodeError{Field: path, Reason: "expected Unix seconds, got " + strconv.Quote(truncateForError(text))}
 	}
 	return time.Unix(secs, 0).UTC(), nil
+}
+
+// plainUnixSeconds reads the common forms of a timestamp, digits with or
+// without quotes, without a general JSON decode. It declines more than 18
+// digits, which could overflow int64.
+func plainUnixSeconds(raw []byte) (int64, bool) {
+	digits := raw
+	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' {
+		digits = raw[1 : len(raw)-1]
+	}
+	if len(digits) == 0 || len(digits) > 18 {
+		return 0, false
+	}
+	var secs int64
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		secs = secs*10 + int64(c-'0')
+	}
+	return secs, true
 }
 
 func (e wireError) item() GraphErrorItem {

@@ -12,8 +12,10 @@ import (
 )
 
 // FuzzDecodeWebhook checks that no body makes DecodeWebhook panic, that
-// every failure names a field, and that every decoded message carries what
-// the inbox needs. The seed corpus is every webhook body in testdata.
+// every failure names a field, that every decoded message carries what the
+// inbox needs, and that the fast path returns what the precise path returns
+// for every body it accepts. The seed corpus is every webhook body in
+// testdata and the edge cases of the fast path.
 func FuzzDecodeWebhook(f *testing.F) {
 	files, err := filepath.Glob(filepath.Join("testdata", "webhook", "*.json"))
 	if err != nil || len(files) == 0 {
@@ -28,10 +30,14 @@ func FuzzDecodeWebhook(f *testing.F) {
 	}
 	f.Add([]byte(`{"object":`))
 	f.Add([]byte(`{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{}}]}]}`))
+	for _, tt := range fastPathBodies {
+		f.Add([]byte(tt.body))
+	}
 
 	kinds := []vimbiso.InputKind{vimbiso.InputText, vimbiso.InputChoice, vimbiso.InputForm,
 		vimbiso.InputUnsupported, vimbiso.InputIgnored}
 	f.Fuzz(func(t *testing.T, body []byte) {
+		checkFastMatchesPrecise(t, body)
 		d, err := DecodeWebhook(body, testServed, testNow)
 		if err != nil {
 			var de *DecodeError
