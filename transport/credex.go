@@ -164,7 +164,7 @@ func (c *CredExClient) exchange(ctx context.Context, token string, call vimbiso.
 	if err != nil {
 		return credexResponse{}, err
 	}
-	return parseResponse(resp.StatusCode, resp.Header, body), nil
+	return decodeResponse(call.Op, resp.StatusCode, resp.Header, body), nil
 }
 
 func (c *CredExClient) setHeaders(req *http.Request, token string, call vimbiso.Call) {
@@ -212,7 +212,7 @@ func unavailable(a credexResponse, err error) bool {
 	if a.status >= 500 || a.status == http.StatusRequestTimeout {
 		return true
 	}
-	return a.status >= 200 && a.status <= 299 && a.root == nil
+	return a.status >= 200 && a.status <= 299 && !a.isObject()
 }
 
 func unavailableResult(call vimbiso.Call, a credexResponse, err error) vimbiso.Result {

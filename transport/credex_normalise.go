@@ -13,15 +13,22 @@ import (
 const maxReason = 300
 
 // credexResponse is one HTTP response from CredEx, before normalisation.
+// At most one of root and fast is set.
 type credexResponse struct {
 	status int
 	header http.Header
 	body   []byte
-	root   jsonObject // nil when the body is not a JSON object
+	root   jsonObject      // the body decoded on the generic path, or nil when it is not a JSON object
+	fast   *credexFastBody // the body decoded on the fast path (see credex_fast.go)
 }
 
-// parseResponse decodes the body with exact numbers. A body that is not a
-// JSON object leaves root nil.
+// isObject reports whether the body is a JSON object.
+func (a credexResponse) isObject() bool {
+	return a.root != nil || a.fast != nil
+}
+
+// parseResponse decodes the body on the generic path, with exact numbers.
+// A body that is not a JSON object leaves root nil.
 func parseResponse(status int, header http.Header, body []byte) credexResponse {
 	a := credexResponse{status: status, header: header, body: body}
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -54,6 +61,9 @@ func (a credexResponse) token() string {
 		}
 		return strings.TrimSpace(h)
 	}
+	if a.fast != nil {
+		return a.fast.details.token
+	}
 	data, _, details := a.envelope()
 	if t := stringAt(details, "token"); t != "" {
 		return t
@@ -64,6 +74,9 @@ func (a credexResponse) token() string {
 // normalise turns a response into a Result: its outcome, action type, code,
 // reason and, on success, the values the call asked for.
 func normalise(call vimbiso.Call, a credexResponse) vimbiso.Result {
+	if a.fast != nil {
+		return normaliseFast(call, a)
+	}
 	data, action, details := a.envelope()
 	res := vimbiso.Result{
 		Op:         call.Op,
@@ -140,6 +153,11 @@ func (a credexResponse) reason(details jsonObject) string {
 	if text == "" && a.root == nil && !bytes.HasPrefix(bytes.TrimSpace(a.body), []byte("<")) {
 		text = string(a.body)
 	}
+	return cleanReason(text)
+}
+
+// cleanReason drops a leading "Error:" and cuts the text to maxReason.
+func cleanReason(text string) string {
 	text = strings.TrimSpace(text)
 	if rest, ok := cutPrefixFold(text, "error:"); ok {
 		text = strings.TrimSpace(rest)
