@@ -6,6 +6,7 @@ PKGS    ?= ./...
 FUZZTIME ?= 4s
 # package:target pairs of every fuzz target.
 FUZZ_TARGETS = ./transport:FuzzDecodeWebhook ./transport:FuzzDecodeCredExEvent \
+	./transport:FuzzDecodeWebhookGenerated ./transport:FuzzWebhookScanner ./transport:FuzzCredExFastPath \
 	./fsm:FuzzParseAmount ./fsm:FuzzParseQuick ./fsm:FuzzParseDueDate ./fsm:FuzzQuickCommandStep
 
 .PHONY: help build test test-deps fuzz bench lint run docker clean
