@@ -111,11 +111,11 @@ func normaliseFast(call vimbiso.Call, a credexResponse) vimbiso.Result {
 // reads are decoded, keys that would make it unwrap or convert a legacy form
 // make the fast path give up, and other keys are skipped.
 func decodeCredexFast(body []byte) (*credexFastBody, bool) {
-	r := credexReader{data: body}
+	r := credexReader{jsonReader{data: body}}
 	var b credexFastBody // moved to the heap only on success
 	hasData := false
-	for r.object(); r.field(); {
-		switch string(r.key) {
+	for key := range r.object() {
+		switch string(key) {
 		case "success":
 			b.success, b.hasSuccess = r.boolean()
 		case "message":
@@ -146,8 +146,8 @@ func (b *credexFastBody) readData(r *credexReader) {
 	}
 	var current, fetch credexFastDashboard
 	hasAction, hasDashboard, hasFetch := false, false, false
-	for r.object(); r.field(); {
-		switch string(r.key) {
+	for key := range r.object() {
+		switch string(key) {
 		case "action":
 			hasAction = true
 			b.readAction(r)
@@ -185,8 +185,8 @@ func (b *credexFastBody) readAction(r *credexReader) {
 		r.fail()
 		return
 	}
-	for r.object(); r.field(); {
-		switch string(r.key) {
+	for key := range r.object() {
+		switch string(key) {
 		case "id":
 			b.actionID = r.text()
 		case "type":
@@ -206,8 +206,8 @@ func (d *credexFastDetails) read(r *credexReader) {
 		r.skip()
 		return
 	}
-	for r.object(); r.field(); {
-		switch string(r.key) {
+	for key := range r.object() {
+		switch string(key) {
 		case "code":
 			d.code = r.text()
 		case "reason":

@@ -41,8 +41,8 @@ func (d *credexFastDashboard) read(r *credexReader) {
 		r.skip()
 		return
 	}
-	for r.object(); r.field(); {
-		switch string(r.key) {
+	for key := range r.object() {
+		switch string(key) {
 		case "member":
 			if !r.isObject() {
 				r.skip()
@@ -79,7 +79,7 @@ func (d *credexFastDashboard) readAccounts(r *credexReader) {
 	}
 	d.hasAccounts = true
 	d.accounts = []vimbiso.Account{}
-	for r.array(); r.item(); {
+	for range r.array() {
 		if !r.isObject() {
 			r.skip()
 			continue
@@ -92,8 +92,8 @@ func (d *credexFastDashboard) readAccounts(r *credexReader) {
 // generic path passes the object through unwrapSuccess: a "success" key then
 // marks a wrapper, and the fast path leaves the body to the generic path.
 func readCredexMember(r *credexReader, m *vimbiso.Member, unwrapped bool) {
-	for r.object(); r.field(); {
-		switch string(r.key) {
+	for key := range r.object() {
+		switch string(key) {
 		case "memberID":
 			m.MemberID = r.text()
 		case "firstname":
@@ -129,8 +129,8 @@ func readCredexAccount(r *credexReader) vimbiso.Account {
 		PendingIn:  []vimbiso.PendingOffer{},
 		PendingOut: []vimbiso.PendingOffer{},
 	}
-	for r.object(); r.field(); {
-		switch string(r.key) {
+	for key := range r.object() {
+		switch string(key) {
 		case "accountID":
 			a.AccountID = r.text()
 		case "accountName":
@@ -175,7 +175,7 @@ func readCredexPeople(r *credexReader) []vimbiso.PersonName {
 		return nil
 	}
 	people := []vimbiso.PersonName{}
-	for r.array(); r.item(); {
+	for range r.array() {
 		if !r.isObject() {
 			r.skip()
 			people = append(people, vimbiso.PersonName{})
@@ -188,8 +188,8 @@ func readCredexPeople(r *credexReader) []vimbiso.PersonName {
 
 func readCredexPerson(r *credexReader) vimbiso.PersonName {
 	var p vimbiso.PersonName
-	for r.object(); r.field(); {
-		switch string(r.key) {
+	for key := range r.object() {
+		switch string(key) {
 		case "memberID":
 			p.MemberID = r.text()
 		case "firstname":
@@ -210,8 +210,8 @@ func readCredexBalances(r *credexReader) vimbiso.Balances {
 		r.skip()
 		return b
 	}
-	for r.object(); r.field(); {
-		switch string(r.key) {
+	for key := range r.object() {
+		switch string(key) {
 		case "netCredexAssetsInDefaultDenom":
 			b.NetAssets = r.text()
 		case "securedNetBalancesByDenom":
@@ -235,7 +235,7 @@ func readCredexTexts(r *credexReader) []string {
 		r.skip()
 		return texts
 	}
-	for r.array(); r.item(); {
+	for range r.array() {
 		if s := r.text(); s != "" {
 			texts = append(texts, s)
 		}
@@ -248,8 +248,8 @@ func readCredexUnsecured(r *credexReader, b *vimbiso.Balances) {
 		r.skip()
 		return
 	}
-	for r.object(); r.field(); {
-		switch string(r.key) {
+	for key := range r.object() {
+		switch string(key) {
 		case "totalPayables":
 			b.TotalPayables = r.text()
 		case "totalReceivables":
@@ -278,14 +278,14 @@ func readCredexPending(r *credexReader) []vimbiso.PendingOffer {
 		r.skip()
 		return offers
 	}
-	for r.array(); r.item(); {
+	for range r.array() {
 		if !r.isObject() {
 			r.skip()
 			continue
 		}
 		var o vimbiso.PendingOffer
-		for r.object(); r.field(); {
-			switch string(r.key) {
+		for key := range r.object() {
+			switch string(key) {
 			case "credexID":
 				o.CredexID = r.text()
 			case "formattedInitialAmount":

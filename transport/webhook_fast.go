@@ -18,7 +18,7 @@ import (
 // in a decoded object, a missing field and any other body the precise path
 // rejects. It does not say why, because the precise path reports the error.
 func decodeWebhookFast(body []byte, served []string, now time.Time) (d Delivery, ok bool) {
-	s := webhookScanner{data: body}
+	s := webhookScanner{jsonReader{data: body}}
 	var b fastBody
 	s.body(&b)
 	if !s.atEnd() || b.Object != "whatsapp_business_account" || b.Entry == nil {
@@ -124,8 +124,7 @@ var (
 )
 
 // wireJSONNames returns the JSON name in the tag of each field of T, in
-// field order. Every field of a wire type has a lower-case name in its tag,
-// and at most 64 fields fit webhookScanner.fields.
+// field order. Every field of a wire type has a lower-case name in its tag.
 func wireJSONNames[T any]() []string {
 	t := reflect.TypeFor[T]()
 	names := make([]string, t.NumField())
@@ -145,7 +144,7 @@ func (s *webhookScanner) body(b *fastBody) {
 		case "object":
 			s.readString(&b.Object)
 		case "entry":
-			b.Entry = readWebhookArray(s, (*webhookScanner).entry)
+			b.Entry = readWebhookArray(s, s.entry)
 		default:
 			s.fail()
 		}
@@ -156,7 +155,7 @@ func (s *webhookScanner) entry(e *fastEntry) {
 	for name := range s.fields(entryFields) {
 		switch name {
 		case "changes":
-			e.Changes = readWebhookArray(s, (*webhookScanner).change)
+			e.Changes = readWebhookArray(s, s.change)
 		default:
 			s.fail()
 		}
@@ -172,7 +171,7 @@ func (s *webhookScanner) change(c *fastChange) {
 		case "field":
 			s.readString(&c.Field)
 		case "value":
-			c.Value = readWebhookPointer(s, (*webhookScanner).value)
+			c.Value = readWebhookPointer(s, s.value)
 		default:
 			s.fail()
 		}
@@ -183,15 +182,15 @@ func (s *webhookScanner) value(v *fastValue) {
 	for name := range s.fields(valueFields) {
 		switch name {
 		case "metadata":
-			v.Metadata = readWebhookPointer(s, (*webhookScanner).metadata)
+			v.Metadata = readWebhookPointer(s, s.metadata)
 		case "contacts":
-			v.Contacts = readWebhookArray(s, (*webhookScanner).contact)
+			v.Contacts = readWebhookArray(s, s.contact)
 		case "messages":
-			v.Messages = readWebhookArray(s, (*webhookScanner).message)
+			v.Messages = readWebhookArray(s, s.message)
 		case "statuses":
-			v.Statuses = readWebhookArray(s, (*webhookScanner).status)
+			v.Statuses = readWebhookArray(s, s.status)
 		case "errors":
-			v.Errors = readWebhookArray(s, (*webhookScanner).graphError)
+			v.Errors = readWebhookArray(s, s.graphError)
 		default:
 			s.fail()
 		}
@@ -251,15 +250,15 @@ func (s *webhookScanner) message(m *wireMessage) {
 		case "type":
 			s.readString(&m.Type)
 		case "context":
-			m.Context = readWebhookPointer(s, (*webhookScanner).context)
+			m.Context = readWebhookPointer(s, s.context)
 		case "text":
-			m.Text = readWebhookPointer(s, (*webhookScanner).text)
+			m.Text = readWebhookPointer(s, s.text)
 		case "interactive":
-			m.Interactive = readWebhookPointer(s, (*webhookScanner).interactive)
+			m.Interactive = readWebhookPointer(s, s.interactive)
 		case "button":
-			m.Button = readWebhookPointer(s, (*webhookScanner).button)
+			m.Button = readWebhookPointer(s, s.button)
 		case "errors":
-			m.Errors = readWebhookArray(s, (*webhookScanner).graphError)
+			m.Errors = readWebhookArray(s, s.graphError)
 		default:
 			s.fail()
 		}
@@ -305,11 +304,11 @@ func (s *webhookScanner) interactive(it *wireInteractive) {
 		case "type":
 			s.readString(&it.Type)
 		case "button_reply":
-			it.ButtonReply = readWebhookPointer(s, (*webhookScanner).reply)
+			it.ButtonReply = readWebhookPointer(s, s.reply)
 		case "list_reply":
-			it.ListReply = readWebhookPointer(s, (*webhookScanner).reply)
+			it.ListReply = readWebhookPointer(s, s.reply)
 		case "nfm_reply":
-			it.NfmReply = readWebhookPointer(s, (*webhookScanner).nfmReply)
+			it.NfmReply = readWebhookPointer(s, s.nfmReply)
 		default:
 			s.fail()
 		}
@@ -352,7 +351,7 @@ func (s *webhookScanner) status(st *wireStatus) {
 		case "recipient_user_id":
 			s.readString(&st.RecipientUserID)
 		case "errors":
-			st.Errors = readWebhookArray(s, (*webhookScanner).graphError)
+			st.Errors = readWebhookArray(s, s.graphError)
 		default:
 			s.fail()
 		}
