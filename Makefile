@@ -53,7 +53,7 @@ bench: test-deps build ## run the Go benchmarks and the load workloads; figures 
 	$(BIN) load --workload w1,w2 --users 32 --duration 15s --runs 3 --fsync everysec --out bench/results.jsonl | tee -a bench/load.txt
 	$(BIN) load --workload w3 --users 32 --duration 15s --runs 3 --out bench/results.jsonl | tee -a bench/load.txt
 	$(BIN) load --workload w3 --users 256 --duration 15s --runs 3 --out bench/results.jsonl | tee -a bench/load.txt
-	$(BIN) load --workload w4 --users 200 --rate 2000 --count 20000 --out bench/results.jsonl | tee -a bench/load.txt
+	$(BIN) load --workload w4 --users 200 --rate 2000 --count 20000 --runs 3 --out bench/results.jsonl | tee -a bench/load.txt
 	$(BIN) load --workload mem --users 10000 --out bench/results.jsonl | tee -a bench/load.txt
 	$(BIN) load --workload w2 --users 32 --duration 15s --cpuprofile bench/profile | tee bench/profile-w2.txt
 	$(GO) tool pprof -top -cum -nodecount 60 $(BIN) bench/profile-w2-1.prof >> bench/profile-w2.txt

@@ -437,3 +437,19 @@ func TestActorSkipsUnchangedDashboardWrite(t *testing.T) {
 		t.Errorf("an unchanged dashboard %v after the last write cached at %v, want %v", cacheRefresh, got, want)
 	}
 }
+
+// TestActorHandlesReusedInboxID checks that a new input is handled when
+// its inbox id repeats the id of one handled before, as Redis does when
+// the emptied inbox was deleted and a new one starts in the same
+// millisecond.
+func TestActorHandlesReusedInboxID(t *testing.T) {
+	h := newHarness(t, time.Minute)
+	first := h.accept(alice, "hi")
+	h.router.Deliver(first)
+	h.waitReplies(1)
+
+	second := h.accept(alice, "hi")
+	second.ID = first.ID
+	h.router.Deliver(second)
+	h.waitReplies(2)
+}

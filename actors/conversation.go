@@ -174,10 +174,10 @@ func (a *conversationActor) handle(item vimbiso.InboxItem) {
 		a.drain() // loading reads the inbox, which holds this item too
 		return
 	}
-	if a.processed.has(item.ID) {
+	if a.processed.has(itemKey(item)) {
 		return
 	}
-	a.processed.add(item.ID)
+	a.processed.add(itemKey(item))
 	a.turn(item)
 }
 

@@ -1,5 +1,7 @@
 package actors
 
+import vimbiso "github.com/vimbisopay/vimbiso"
+
 // recentSet remembers the last n inbox ids an activation handled, so that
 // an item both loaded at activation and delivered afterwards runs once.
 type recentSet struct {
@@ -32,4 +34,17 @@ func (s *recentSet) add(id string) {
 // from the inbox once more.
 func (s *recentSet) remove(id string) {
 	delete(s.ids, id)
+}
+
+// itemKey names an inbox item in a recentSet. The inbox id alone is not
+// enough: the store deletes an inbox once it is empty, and Redis gives the
+// first entry of the new one the id of the last entry of the old one when
+// both fall in the same millisecond. The message or event id tells them
+// apart.
+func itemKey(item vimbiso.InboxItem) string {
+	id := item.Input.MessageID
+	if item.Input.Event != nil {
+		id = item.Input.Event.ID
+	}
+	return item.ID + " " + id
 }

@@ -208,13 +208,13 @@ func (a *conversationActor) save(ctx context.Context, item vimbiso.InboxItem) {
 		}
 	case errors.Is(err, vimbiso.ErrVersionConflict):
 		a.log.Warn("snapshot changed by another activation, reloading", "message_id", item.Input.MessageID)
-		a.processed.remove(item.ID)
+		a.processed.remove(itemKey(item))
 		a.conv = nil
 	default:
 		// The input stays in the inbox and is processed again by the next
 		// activation, which may repeat this turn's replies.
 		a.log.Error("snapshot save failed", "message_id", item.Input.MessageID, "err", err)
-		a.processed.remove(item.ID)
+		a.processed.remove(itemKey(item))
 		a.conv = nil
 	}
 }
