@@ -3,7 +3,6 @@ package transport
 import (
 	"errors"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,17 +15,7 @@ import (
 // decoded event has what its type requires. The seed corpus is every
 // callback body in testdata.
 func FuzzDecodeCredExEvent(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join("testdata", "callbacks", "*.json"))
-	if err != nil || len(files) == 0 {
-		f.Fatalf("no seed corpus: %v", err)
-	}
-	for _, name := range files {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data)
-	}
+	addSeedFiles(f, filepath.Join("testdata", "callbacks"))
 	f.Add([]byte(`{"metadata":`))
 	f.Add([]byte(`{"metadata":{"webhook_id":"e","event_type":"offer_update","timestamp":"2025-01-14T10:00:00Z"},"payload":{"notify":[{}]}}`))
 

@@ -1,7 +1,6 @@
 package transport
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 )
@@ -11,17 +10,7 @@ import (
 // The seed corpus is every CredEx body in testdata and the edge bodies of
 // TestCredExFastPathEdgeBodies.
 func FuzzCredExFastPath(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join("testdata", "credex", "*.json"))
-	if err != nil || len(files) == 0 {
-		f.Fatalf("no seed corpus: %v", err)
-	}
-	for _, name := range files {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data)
-	}
+	addSeedFiles(f, filepath.Join("testdata", "credex"))
 	for _, edge := range credexEdgeBodies() {
 		f.Add([]byte(edge.body))
 	}

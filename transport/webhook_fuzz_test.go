@@ -3,7 +3,6 @@ package transport
 import (
 	"encoding/json"
 	"errors"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -17,17 +16,7 @@ import (
 // for every body it accepts. The seed corpus is every webhook body in
 // testdata and the edge cases of the fast path.
 func FuzzDecodeWebhook(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join("testdata", "webhook", "*.json"))
-	if err != nil || len(files) == 0 {
-		f.Fatalf("no seed corpus: %v", err)
-	}
-	for _, name := range files {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data)
-	}
+	addSeedFiles(f, filepath.Join("testdata", "webhook"))
 	f.Add([]byte(`{"object":`))
 	f.Add([]byte(`{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{}}]}]}`))
 	for _, tt := range fastPathBodies {
