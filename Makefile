@@ -45,7 +45,7 @@ test-deps: ## install what the tests need when missing: redis-server, promtool, 
 		command -v $$tool >/dev/null 2>&1 || { echo "$$tool is still missing: install it from Debian's packages" >&2; exit 1; }; \
 	done
 
-bench: test-deps build ## run the Go benchmarks and the load workloads; figures go to bench/ (15 to 20 minutes)
+bench: test-deps build ## run the Go benchmarks and the load workloads; figures go to bench/ (12 to 15 minutes)
 	mkdir -p bench
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 -timeout 30m $(PKGS) | tee bench/go-bench.txt
 	rm -f bench/results.jsonl
