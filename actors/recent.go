@@ -39,8 +39,8 @@ func (s *recentSet) remove(id string) {
 // itemKey names an inbox item in a recentSet. The inbox id alone is not
 // enough: the store deletes an inbox once it is empty, and Redis gives the
 // first entry of the new one the id of the last entry of the old one when
-// both fall in the same millisecond. The message or event id tells them
-// apart.
+// both fall in the same millisecond. The message or event id makes the
+// key unique again.
 func itemKey(item vimbiso.InboxItem) string {
 	id := item.Input.MessageID
 	if item.Input.Event != nil {
