@@ -335,15 +335,20 @@ func parseTimestamp(path string, raw json.RawMessage, required bool) (time.Time,
 		text = s
 	}
 	secs, err := strconv.ParseInt(text, 10, 64)
-	if err != nil || secs < 0 {
-		return time.Time{}, &DecodeError{Field: path, Reason: "expected Unix seconds, got " + strconv.Quote(truncateForError(text))}
+	if err != nil || secs < 0 || secs > maxUnixSeconds {
+		return time.Time{}, &DecodeError{Field: path, Reason: "expected Unix seconds up to the year 9999, got " + strconv.Quote(truncateForError(text))}
 	}
 	return time.Unix(secs, 0).UTC(), nil
 }
 
+// maxUnixSeconds is the last second of the year 9999. A later time cannot
+// be encoded as JSON, so the inbox could never store the input: refusing
+// it here gives Meta a 400 instead of a 503 it would retry forever.
+const maxUnixSeconds = 253402300799
+
 // plainUnixSeconds reads the common forms of a timestamp, digits with or
 // without quotes, without a general JSON decode. It declines more than 18
-// digits, which could overflow int64.
+// digits, which could overflow int64, and times after maxUnixSeconds.
 func plainUnixSeconds(raw []byte) (int64, bool) {
 	digits := raw
 	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' {
@@ -359,7 +364,7 @@ func plainUnixSeconds(raw []byte) (int64, bool) {
 		}
 		secs = secs*10 + int64(c-'0')
 	}
-	return secs, true
+	return secs, secs <= maxUnixSeconds
 }
 
 func (e wireError) item() GraphErrorItem {

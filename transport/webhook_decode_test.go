@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -198,6 +199,12 @@ func TestDecodeWebhookMalformed(t *testing.T) {
 			"entry[0].changes[0].value.messages[0].text.body"},
 		{"status timestamp bad", wrap(value + `,"statuses":[{"id":"w","status":"read","timestamp":"soon"}]`),
 			"entry[0].changes[0].value.statuses[0].timestamp"},
+		// A time after the year 9999 cannot be stored as JSON: a 400 now,
+		// not a 503 at the inbox that Meta would retry for ever.
+		{"message timestamp after year 9999", wrap(value + `,"messages":[{"id":"w","from":"1","timestamp":"253402300800","type":"text"}]`),
+			"entry[0].changes[0].value.messages[0].timestamp"},
+		{"message timestamp number after year 9999", wrap(value + `,"messages":[{"id":"w","from":"1","timestamp":1796430000000000000,"type":"text"}]`),
+			"entry[0].changes[0].value.messages[0].timestamp"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -223,5 +230,20 @@ func TestDecodeWebhookTimestampAsNumber(t *testing.T) {
 	}
 	if want := time.Unix(1736848800, 0).UTC(); !got.Messages[0].Input.SentAt.Equal(want) {
 		t.Errorf("SentAt = %v, want %v", got.Messages[0].Input.SentAt, want)
+	}
+}
+
+// TestDecodeWebhookLastTimestamp checks that the last second of the year
+// 9999, the latest time the inbox can store, is accepted.
+func TestDecodeWebhookLastTimestamp(t *testing.T) {
+	body := `{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{` +
+		`"metadata":{"phone_number_id":"100000000000001"},` +
+		`"messages":[{"from":"263770000001","id":"w1","timestamp":"253402300799","type":"text","text":{"body":"hi"}}]}}]}]}`
+	got, err := DecodeWebhook([]byte(body), testServed, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := json.Marshal(got.Messages[0].Input.SentAt); err != nil {
+		t.Errorf("SentAt %v does not encode: %v", got.Messages[0].Input.SentAt, err)
 	}
 }
