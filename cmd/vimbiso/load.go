@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -159,6 +160,13 @@ func parseLoadFlags(args []string, stderr io.Writer) (loadFlags, error) {
 		return f, fmt.Errorf("--max-turns must be at least 1, not %d", f.maxTurns)
 	}
 
+	if f.cpuProfile != "" {
+		// The bot creates the file; a missing folder would only show as a
+		// bot that never became ready.
+		if info, err := os.Stat(filepath.Dir(f.cpuProfile)); err != nil || !info.IsDir() {
+			return f, fmt.Errorf("--cpuprofile: folder %s does not exist", filepath.Dir(f.cpuProfile))
+		}
+	}
 	for _, w := range strings.Split(f.workloads, ",") {
 		if !slices.Contains([]string{"w1", "w2", "w3", "w4", "mem"}, strings.TrimSpace(w)) {
 			return f, fmt.Errorf("unknown workload %q: use w1, w2, w3, w4 or mem", w)

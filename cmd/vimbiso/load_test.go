@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -61,5 +62,17 @@ func TestLoadSmoke(t *testing.T) {
 		if r.ReplyP50 <= 0 || r.WebhookP50 <= 0 {
 			t.Errorf("%s: reply p50 %v ms, webhook p50 %v ms; want both above 0", r.Workload, r.ReplyP50, r.WebhookP50)
 		}
+	}
+}
+
+// TestLoadFlagsCheckProfileFolder checks that --cpuprofile into a folder
+// that does not exist is refused before any stack starts.
+func TestLoadFlagsCheckProfileFolder(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "missing", "bot")
+	if _, err := parseLoadFlags([]string{"--cpuprofile", missing}, io.Discard); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("parseLoadFlags(--cpuprofile %s) = %v, want an error naming the missing folder", missing, err)
+	}
+	if _, err := parseLoadFlags([]string{"--cpuprofile", filepath.Join(t.TempDir(), "bot")}, io.Discard); err != nil {
+		t.Errorf("parseLoadFlags with an existing folder: %v", err)
 	}
 }
