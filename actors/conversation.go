@@ -79,8 +79,8 @@ type conversationActor struct {
 	idleGen   uint64
 	idleTimer *time.Timer
 
-	cached   *vimbiso.Dashboard // the dashboard this activation last wrote to the cache
-	cachedAt time.Time          // when it wrote it
+	cached   *vimbiso.Dashboard // dashboard this activation last wrote to the cache
+	cachedAt time.Time          // time of that write
 
 	recentInputs []time.Time // when the user's inputs of the last minute were processed
 	slowDownSent bool        // the slow-down notice went out in this burst

@@ -30,7 +30,8 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// serveFloor answers every request with floorReply until killed.
+// serveFloor replies to every request with floorReply until the process
+// is killed.
 func serveFloor() {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -45,12 +46,14 @@ func serveFloor() {
 	}))
 }
 
-// BenchmarkLoopbackHTTP measures what one HTTP/1.1 exchange on loopback
-// costs in CPU with net/http and nothing else: a 900-byte POST on a
-// keep-alive connection and a 200-byte JSON reply, 32 at a time. The server runs in a
-// child process, so that the two ends are measured apart. A bot turn makes
-// such exchanges (the webhook as server; the read receipt, CredEx and the
-// reply as client), so their sum bounds the CPU of a turn from below.
+// BenchmarkLoopbackHTTP measures the CPU of one HTTP/1.1 exchange on
+// loopback with net/http and nothing else: a 900-byte POST on a keep-alive
+// connection and a 200-byte JSON reply, 32 at a time. The server runs in a
+// child process, so that the two ends are measured apart.
+//
+// A bot turn makes four such exchanges: the webhook as server, and the read
+// receipt, the CredEx call and the reply as client. Their sum is a lower
+// bound on the CPU of a turn.
 func BenchmarkLoopbackHTTP(b *testing.B) {
 	server := exec.Command(os.Args[0], "-test.run=^$")
 	server.Env = append(os.Environ(), floorServerEnv+"=1")

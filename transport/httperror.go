@@ -93,7 +93,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// okBody is what writeJSON writes for map[string]string{"status": "ok"}.
+// okBody is the encoding of map[string]string{"status": "ok"}, byte for
+// byte as writeJSON produces it.
 var okBody = []byte(`{"status":"ok"}` + "\n")
 
 // writeOK writes the webhook's 200 reply without encoding it each time.

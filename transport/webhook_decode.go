@@ -341,9 +341,9 @@ func parseTimestamp(path string, raw json.RawMessage, required bool) (time.Time,
 	return time.Unix(secs, 0).UTC(), nil
 }
 
-// maxUnixSeconds is the last second of the year 9999. A later time cannot
-// be encoded as JSON, so the inbox could never store the input: refusing
-// it here gives Meta a 400 instead of a 503 it would retry forever.
+// maxUnixSeconds is the last second of the year 9999. time.Time cannot
+// encode a later time as JSON, so the inbox could never store the input.
+// Rejecting it here gives Meta a 400 instead of a 503 that it retries.
 const maxUnixSeconds = 253402300799
 
 // plainUnixSeconds reads the common forms of a timestamp, digits with or

@@ -161,10 +161,10 @@ func parseLoadFlags(args []string, stderr io.Writer) (loadFlags, error) {
 	}
 
 	if f.cpuProfile != "" {
-		// The bot creates the file; a missing folder would only show as a
-		// bot that never became ready.
+		// The bot creates the file, so a missing folder would only show as
+		// a bot that never became ready.
 		if info, err := os.Stat(filepath.Dir(f.cpuProfile)); err != nil || !info.IsDir() {
-			return f, fmt.Errorf("--cpuprofile: folder %s does not exist", filepath.Dir(f.cpuProfile))
+			return f, fmt.Errorf("--cpuprofile: folder %s not found: create it or use another prefix", filepath.Dir(f.cpuProfile))
 		}
 	}
 	for _, w := range strings.Split(f.workloads, ",") {

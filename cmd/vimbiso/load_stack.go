@@ -51,7 +51,7 @@ type stackOptions struct {
 	latency     time.Duration // added to every Graph API and CredEx API call
 	idleTimeout time.Duration // the bot's IDLE_TIMEOUT
 	botBinary   string        // the vimbiso binary to run as the bot
-	cpuProfile  string        // where the bot writes its CPU profile, if set
+	cpuProfile  string        // path of the bot's CPU profile, or "" for none
 }
 
 // startLoadStack starts redis-server, the mocks and the bot. Stop it with

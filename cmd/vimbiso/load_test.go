@@ -66,10 +66,10 @@ func TestLoadSmoke(t *testing.T) {
 }
 
 // TestLoadFlagsCheckProfileFolder checks that --cpuprofile into a folder
-// that does not exist is refused before any stack starts.
+// that does not exist is rejected before any stack starts.
 func TestLoadFlagsCheckProfileFolder(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "missing", "bot")
-	if _, err := parseLoadFlags([]string{"--cpuprofile", missing}, io.Discard); err == nil || !strings.Contains(err.Error(), "does not exist") {
+	if _, err := parseLoadFlags([]string{"--cpuprofile", missing}, io.Discard); err == nil || !strings.Contains(err.Error(), "not found") {
 		t.Errorf("parseLoadFlags(--cpuprofile %s) = %v, want an error naming the missing folder", missing, err)
 	}
 	if _, err := parseLoadFlags([]string{"--cpuprofile", filepath.Join(t.TempDir(), "bot")}, io.Discard); err != nil {

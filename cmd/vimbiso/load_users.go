@@ -318,9 +318,9 @@ func openLoop(ctx context.Context, client *webhookClient, users []string, text s
 	start := time.Now()
 	for i := range count {
 		due := start.Add(time.Duration(i) * interval)
-		// Meta has the body built and signed when it is due; building it
-		// here, before the wait, keeps the generator's own work out of
-		// the webhook's latency.
+		// Meta has the body built and signed by the time it is due. Building
+		// it before the wait keeps the generator's own work out of the
+		// webhook's latency.
 		body := client.body(users[i%len(users)], step{kind: "text", value: text}, "", due)
 		if !sleepContext(ctx, time.Until(due)) {
 			break
